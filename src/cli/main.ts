@@ -1,0 +1,63 @@
+#!/usr/bin/env bun
+/**
+ * Entry point of the dsp binary. Parses the command line with commander and maps outcomes to the
+ * documented exit codes: configuration problems exit 2 with a message naming the key, fatal runtime
+ * errors exit 1 with the error code and details.
+ */
+import { Command, CommanderError } from "commander";
+import { describeError, isDspError } from "../errors.ts";
+import { VERSION } from "../version.ts";
+import { EXIT } from "./exit-codes.ts";
+import { runCommand } from "./run-command.ts";
+import { ExitError } from "./setup.ts";
+import { statusCommand } from "./status-command.ts";
+
+const program = new Command()
+  .name("dsp")
+  .description("Watch a folder and stream every completed file to S3 (any S3-compatible store).")
+  .version(VERSION, "-v, --version")
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Exit codes: 0 ok (or another run is active), 1 fatal error, 2 invalid configuration,
+            3 --once finished with failed files.
+Configuration: .env in the working directory (or --env-file); environment variables override it.`,
+  );
+
+program
+  .command("run")
+  .description("watch DSP_WATCH_DIR and upload every completed file (one instance at a time)")
+  .option("--env-file <path>", "read the configuration from this file instead of ./.env")
+  .option("--once", "process the files present now, wait until all are done, then exit")
+  .action(async (flags) => {
+    process.exitCode = await runCommand(flags);
+  });
+
+program
+  .command("status")
+  .description("show whether a run is active and where things stand (works without the run lock)")
+  .option("--env-file <path>", "read the configuration from this file instead of ./.env")
+  .option("--json", "print JSON for scripts")
+  .action((flags) => {
+    process.exitCode = statusCommand(flags);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = exitCodeFor(err);
+}
+process.exit(process.exitCode ?? EXIT.OK);
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.CONFIG;
+  if (err instanceof ExitError) {
+    process.stderr.write(`dsp: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const code = isDspError(err) ? err.code : "INTERNAL";
+  process.stderr.write(`dsp: fatal: ${code}: ${describeError(err)}\n`);
+  if (!isDspError(err) && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
+  return EXIT.FATAL;
+}

@@ -1,0 +1,52 @@
+/**
+ * `dsp run`: load the configuration, take the single-instance lock (or exit 0 if another run holds
+ * it), then run the daemon until SIGTERM/SIGINT (or, with --once, until everything present is done).
+ * The first signal stops gracefully; a second one exits at once.
+ */
+import { EXIT } from "./exit-codes.ts";
+import { makeLogger, readConfig } from "./setup.ts";
+import { acquireRunLock } from "../lock/run-lock.ts";
+import { runDaemon } from "../pipeline/daemon.ts";
+import { MemoryProgressStore } from "../progress/progress-store.ts";
+import { VERSION } from "../version.ts";
+
+export interface RunFlags {
+  envFile?: string;
+  once?: boolean;
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const { config, warnings } = readConfig(flags.envFile);
+  const log = makeLogger(config);
+  for (const w of warnings) log.warn(w);
+
+  const lock = acquireRunLock(config.stateDir, { pid: process.pid, startedAt: new Date().toISOString(), version: VERSION });
+  if (!lock.acquired) {
+    const who = lock.holder ? ` (pid ${lock.holder.pid}, started ${lock.holder.startedAt})` : "";
+    log.info(`another dsp run is active${who}: exiting`, { lock: lock.path });
+    return EXIT.OK;
+  }
+
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      log.info("signal received: shutting down", { signal: sig });
+      stop.abort();
+    } else {
+      log.warn("second signal: exiting now; unfinished multipart uploads are cleaned up at the next start", { signal: sig });
+      process.exit(EXIT.FATAL);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+
+  try {
+    const summary = await runDaemon({ config, log, store: new MemoryProgressStore(), once: flags.once ?? false, stop: stop.signal });
+    log.info("dsp stopped", { completed: summary.completed, failed: summary.failed });
+    return flags.once && summary.failed > 0 ? EXIT.FILES_FAILED : EXIT.OK;
+  } finally {
+    lock.release();
+  }
+}

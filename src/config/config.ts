@@ -1,0 +1,42 @@
+/**
+ * The typed, validated configuration every other module receives. Built once at start by
+ * load-config.ts; never read from process.env anywhere else.
+ */
+import type { ChecksumMode, LogFormat, LogLevel } from "./schema.ts";
+
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** undefined = AWS S3 */
+  endpoint: string | undefined;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** "" or a folder ending in "/" */
+  prefix: string;
+  checksumMode: ChecksumMode;
+  requestTimeoutMs: number;
+  verifyEtag: boolean;
+}
+
+export interface Config {
+  s3: S3Config;
+  /** Absolute paths. */
+  watchDir: string;
+  errorDir: string;
+  stateDir: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  maxConcurrentUploads: number;
+  parallelFiles: number;
+  retryAttempts: number;
+  maxFileSize: number;
+  partSize: number;
+  memoryBudget: number;
+  stabilityWindowMs: number;
+  rescanIntervalMs: number;
+  watchPolling: boolean;
+  shutdownGraceMs: number;
+  /** Where relative paths were resolved from and which .env file was read (for messages). */
+  source: { envFile: string | undefined; baseDir: string };
+}

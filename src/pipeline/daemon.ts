@@ -1,0 +1,167 @@
+/**
+ * Wires the parts of `dsp run` together: watcher → ready queue → file jobs → S3 sink, with one S3
+ * client, one health gate, one request limit and one memory budget shared by all jobs.
+ *
+ * Lifecycle: start → (once: scan, settle, process, return) | (live: run until the stop signal) →
+ * stop taking files → give in-flight jobs DSP_SHUTDOWN_GRACE → cancel the rest (their multipart
+ * uploads are aborted) → return. Every job settles before this returns.
+ */
+import type { Config } from "../config/config.ts";
+import { describeError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ProgressStore } from "../progress/progress-store.ts";
+import { bucketProbe, createS3Client, type S3Sender } from "../upload/s3-client.ts";
+import { S3Health } from "../upload/s3-health.ts";
+import type { RetryEnv } from "../upload/retry.ts";
+import { Semaphore } from "../util/semaphore.ts";
+import { abortableSleep } from "../util/sleep.ts";
+import { FolderWatcher, type ReadyFile } from "../watch/folder-watcher.ts";
+import { IgnoreRules } from "../watch/ignore-rules.ts";
+import { runFileJob, type JobDeps } from "./file-job.ts";
+import { Scheduler } from "./scheduler.ts";
+import { checkBucket } from "./preflight.ts";
+
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  store: ProgressStore;
+  once: boolean;
+  /** Fires when the operator asks dsp to stop (SIGTERM/SIGINT). */
+  stop: AbortSignal;
+  s3?: S3Sender;
+  now?: () => number;
+}
+
+export interface DaemonSummary {
+  completed: number;
+  failed: number;
+}
+
+/** Parts of one object in flight: beyond 4, one object gains little and starves the others. */
+const PARTS_PER_OBJECT = 4;
+
+export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
+  const { config, log, store } = opts;
+  const now = opts.now ?? Date.now;
+  const cancel = new AbortController();
+  const s3 = opts.s3 ?? createS3Client(config.s3);
+  const health = new S3Health({
+    probe: bucketProbe(s3, config.s3.bucket, config.s3.requestTimeoutMs),
+    log,
+    sleep: abortableSleep,
+    now,
+    signal: cancel.signal,
+  });
+  const retry: RetryEnv = {
+    policy: {
+      retries: config.retryAttempts,
+      baseDelayMs: 250,
+      maxDelayMs: 20_000,
+      timeoutMs: config.s3.requestTimeoutMs,
+      minBytesPerSecond: 64 * 1024,
+    },
+    health,
+    log,
+    signal: cancel.signal,
+    sleep: abortableSleep,
+    random: Math.random,
+  };
+  await checkBucket({ s3, bucket: config.s3.bucket, retry });
+
+  const jobDeps: JobDeps = {
+    upload: {
+      s3,
+      bucket: config.s3.bucket,
+      requests: new Semaphore(config.maxConcurrentUploads),
+      retry,
+      log,
+      verifyEtag: config.s3.verifyEtag,
+      partsInFlight: Math.min(PARTS_PER_OBJECT, config.maxConcurrentUploads),
+    },
+    store,
+    log,
+    now,
+    prefix: config.s3.prefix,
+    partSize: config.partSize,
+    maxFileSize: config.maxFileSize,
+  };
+
+  const summary: DaemonSummary = { completed: 0, failed: 0 };
+  let watcher: FolderWatcher;
+  const scheduler = new Scheduler<ReadyFile>(
+    config.parallelFiles,
+    async (file) => {
+      try {
+        const outcome = await runFileJob(jobDeps, file);
+        if (outcome.kind === "completed") summary.completed++;
+        if (outcome.kind === "failed") summary.failed++;
+      } finally {
+        await watcher.release(file.relPath);
+      }
+    },
+    (file, err) => log.error("internal error while processing a file", { file: file.relPath, error: "INTERNAL", details: describeError(err) }),
+  );
+  watcher = new FolderWatcher({
+    root: config.watchDir,
+    rules: new IgnoreRules([config.errorDir, config.stateDir]),
+    windowMs: config.stabilityWindowMs,
+    rescanMs: config.rescanIntervalMs,
+    polling: config.watchPolling,
+    live: !opts.once,
+    log,
+    now,
+    wanted: (rel, fp) => store.wanted(rel, fp),
+    onReady: (file) => scheduler.enqueue(file),
+  });
+
+  log.info("dsp started", {
+    watch_dir: config.watchDir,
+    bucket: config.s3.bucket,
+    endpoint: config.s3.endpoint ?? "AWS",
+    prefix: config.s3.prefix || undefined,
+    mode: opts.once ? "once" : "watch",
+  });
+  await watcher.start();
+  if (opts.once) {
+    if (watcher.completedScans === 0) throw new Error(`cannot read the watched folder ${config.watchDir}`);
+    await untilDoneOrStopped(watcher, scheduler, opts.stop);
+  } else {
+    await abortPromise(opts.stop);
+  }
+  await shutdown(watcher, scheduler, cancel, config.shutdownGraceMs, log, opts.stop.aborted);
+  return summary;
+}
+
+/** --once: every file present at start has settled and been processed (or a stop was requested). */
+async function untilDoneOrStopped(watcher: FolderWatcher, scheduler: Scheduler<ReadyFile>, stop: AbortSignal): Promise<void> {
+  const stopped = abortPromise(stop);
+  while (!stop.aborted) {
+    await Promise.race([Promise.all([watcher.whenSettled(), scheduler.whenIdle()]), stopped]);
+    if (watcher.settling === 0 && scheduler.idle) return;
+  }
+}
+
+async function shutdown(
+  watcher: FolderWatcher,
+  scheduler: Scheduler<ReadyFile>,
+  cancel: AbortController,
+  graceMs: number,
+  log: Logger,
+  requested: boolean,
+): Promise<void> {
+  if (requested) log.info("stopping: no new files are taken", { in_flight: scheduler.active, grace_ms: graceMs });
+  await watcher.stop();
+  const stopped = scheduler.stop();
+  const grace = setTimeout(() => {
+    if (scheduler.active > 0) log.warn("grace period over: cancelling uploads in flight", { in_flight: scheduler.active });
+    cancel.abort(new Error("shutdown"));
+  }, graceMs);
+  await stopped;
+  clearTimeout(grace);
+  cancel.abort(new Error("shutdown"));
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}

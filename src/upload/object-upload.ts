@@ -1,0 +1,278 @@
+/**
+ * The S3 sink: turns a PartSource into one verified object. One part → PutObject; more → a
+ * multipart upload whose parts go up in parallel (bounded per object and globally), then
+ * CompleteMultipartUpload and a HeadObject whose ETag must equal the one computed from the part
+ * MD5s. The object exists only once complete and verified; on any failure the multipart upload is
+ * aborted after every in-flight part has settled, so nothing is left behind.
+ *
+ * Invariants: a part is pulled from the source only when a request slot is held for it (the pull
+ * is the backpressure); every pulled part is released exactly once; `onMultipartStarted` runs and
+ * settles before the first part is sent (the progress log needs the upload id durable first).
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+} from "@aws-sdk/client-s3";
+import { DspError, contextFields, describeError, type ErrorContext } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { expectedEtag, md5Base64, normalizeEtag, type Part, type PartSource } from "./part.ts";
+import { withRetry, type RetryEnv } from "./retry.ts";
+import type { Semaphore } from "../util/semaphore.ts";
+import type { S3Sender } from "./s3-client.ts";
+
+export interface UploadDeps {
+  s3: S3Sender;
+  bucket: string;
+  /** Global limit of S3 requests in flight. */
+  requests: Semaphore;
+  retry: RetryEnv;
+  log: Logger;
+  verifyEtag: boolean;
+  /** Parts of one object in flight at once. */
+  partsInFlight: number;
+}
+
+export interface ObjectSpec {
+  key: string;
+  contentType: string;
+  metadata: Record<string, string>;
+  /** Source file (relative path) for logs and errors. */
+  file: string;
+}
+
+export interface UploadHooks {
+  onMultipartStarted?(uploadId: string): Promise<void>;
+  onPartUploaded?(partNumber: number, bytes: number): void;
+}
+
+export interface UploadResult {
+  key: string;
+  etag: string;
+  size: number;
+  parts: number;
+  uploadId: string | undefined;
+}
+
+export async function uploadObject(deps: UploadDeps, spec: ObjectSpec, parts: PartSource, hooks: UploadHooks = {}): Promise<UploadResult> {
+  const ctx: ErrorContext = { file: spec.file, key: spec.key };
+  const first = await parts.next();
+  if (first.done) throw new DspError("INTERNAL", "part source yielded no part", ctx);
+  if (first.value.last) return putSingle(deps, spec, first.value, ctx);
+  return putMultipart(deps, spec, first.value, parts, hooks, ctx);
+}
+
+async function putSingle(deps: UploadDeps, spec: ObjectSpec, part: Part, ctx: ErrorContext): Promise<UploadResult> {
+  let etag: string;
+  try {
+    const out = await deps.requests.with(() =>
+      withRetry(deps.retry, { what: "PutObject", bodyBytes: part.size, context: ctx }, (abortSignal) =>
+        deps.s3.send(
+          new PutObjectCommand({
+            Bucket: deps.bucket,
+            Key: spec.key,
+            Body: part.body as Uint8Array,
+            ContentLength: part.size,
+            ContentMD5: md5Base64(part.md5),
+            ContentType: spec.contentType,
+            Metadata: spec.metadata,
+          }),
+          { abortSignal },
+        ),
+      ),
+    );
+    etag = normalizeEtag(out.ETag);
+  } finally {
+    part.release();
+  }
+  // Some stores omit the ETag from the PutObject answer: ask for it.
+  if (etag === "") etag = await headEtag(deps, spec.key, ctx);
+  await verify(deps, spec, etag, expectedEtag([part.md5], false), ctx);
+  return { key: spec.key, etag, size: part.size, parts: 1, uploadId: undefined };
+}
+
+async function putMultipart(
+  deps: UploadDeps,
+  spec: ObjectSpec,
+  first: Part,
+  parts: PartSource,
+  hooks: UploadHooks,
+  ctx: ErrorContext,
+): Promise<UploadResult> {
+  let uploadId: string;
+  try {
+    const created = await deps.requests.with(() =>
+      withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (abortSignal) =>
+        deps.s3.send(
+          new CreateMultipartUploadCommand({
+            Bucket: deps.bucket,
+            Key: spec.key,
+            ContentType: spec.contentType,
+            Metadata: spec.metadata,
+          }),
+          { abortSignal },
+        ),
+      ),
+    );
+    if (!created.UploadId) throw new DspError("S3_PERMANENT", "CreateMultipartUpload returned no UploadId", ctx);
+    uploadId = created.UploadId;
+  } catch (err) {
+    first.release();
+    throw err;
+  }
+  const uctx = { ...ctx, upload_id: uploadId };
+  try {
+    if (hooks.onMultipartStarted) await hooks.onMultipartStarted(uploadId);
+    const sent = await sendParts(deps, spec, uploadId, first, parts, hooks, uctx);
+    await deps.requests.with(() =>
+      withRetry(deps.retry, { what: "CompleteMultipartUpload", context: uctx }, (abortSignal) =>
+        deps.s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: deps.bucket,
+            Key: spec.key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: sent.completed },
+          }),
+          { abortSignal },
+        ),
+      ),
+    );
+    // Ceph RGW answers CompleteMultipartUpload with an empty ETag: HeadObject is the reliable source.
+    const etag = await headEtag(deps, spec.key, uctx);
+    await verify(deps, spec, etag, expectedEtag(sent.md5s, true), uctx);
+    return { key: spec.key, etag, size: sent.size, parts: sent.md5s.length, uploadId };
+  } catch (err) {
+    await abortUpload(deps, spec, uploadId, err);
+    throw err;
+  }
+}
+
+interface SentParts {
+  completed: CompletedPart[];
+  md5s: Uint8Array[];
+  size: number;
+}
+
+/** Uploads parts in parallel; on the first failure stops pulling, lets the others settle, rethrows. */
+async function sendParts(
+  deps: UploadDeps,
+  spec: ObjectSpec,
+  uploadId: string,
+  first: Part,
+  parts: PartSource,
+  hooks: UploadHooks,
+  ctx: ErrorContext,
+): Promise<SentParts> {
+  const completed: CompletedPart[] = [];
+  const md5s: Uint8Array[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let size = 0;
+  let next: Part | undefined = first;
+  let partNumber = 0;
+
+  while (next !== undefined && failure === undefined) {
+    while (inFlight.size >= deps.partsInFlight) await Promise.race(inFlight);
+    if (failure !== undefined) {
+      next.release();
+      break;
+    }
+    const part: Part = next;
+    const n = ++partNumber;
+    md5s[n - 1] = part.md5;
+    size += part.size;
+    const task = deps.requests
+      .with(() =>
+        withRetry(deps.retry, { what: `UploadPart ${n}`, bodyBytes: part.size, context: ctx }, (abortSignal) =>
+          deps.s3.send(
+            new UploadPartCommand({
+              Bucket: deps.bucket,
+              Key: spec.key,
+              UploadId: uploadId,
+              PartNumber: n,
+              Body: part.body as Uint8Array,
+              ContentLength: part.size,
+              ContentMD5: md5Base64(part.md5),
+            }),
+            { abortSignal },
+          ),
+        ),
+      )
+      .then((out) => {
+        completed[n - 1] = { PartNumber: n, ETag: out.ETag };
+        hooks.onPartUploaded?.(n, part.size);
+      })
+      .catch((err) => {
+        failure ??= err;
+      })
+      .finally(() => {
+        part.release();
+        inFlight.delete(task);
+      });
+    inFlight.add(task);
+    if (part.last) break;
+    try {
+      const pulled = await parts.next();
+      next = pulled.done ? undefined : pulled.value;
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  await Promise.allSettled(inFlight);
+  if (failure !== undefined) throw failure;
+  return { completed, md5s, size };
+}
+
+async function headEtag(deps: UploadDeps, key: string, ctx: ErrorContext): Promise<string> {
+  const head = await deps.requests.with(() =>
+    withRetry(deps.retry, { what: "HeadObject", context: ctx }, (abortSignal) =>
+      deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal }),
+    ),
+  );
+  return normalizeEtag(head.ETag);
+}
+
+async function verify(deps: UploadDeps, spec: ObjectSpec, actual: string, expected: string, ctx: ErrorContext): Promise<void> {
+  if (!deps.verifyEtag || actual === expected) return;
+  // The object is not what we sent: do not leave a wrong object looking like a valid upload.
+  try {
+    await deps.requests.with(() =>
+      withRetry(deps.retry, { what: "DeleteObject", context: ctx }, (abortSignal) =>
+        deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: spec.key }), { abortSignal }),
+      ),
+    );
+  } catch (err) {
+    deps.log.error("could not delete an object that failed verification", { ...contextFields(ctx), details: describeError(err) });
+  }
+  throw new DspError("INTEGRITY_MISMATCH", `ETag mismatch: S3 reports ${actual || "(none)"}, computed ${expected}`, {
+    ...ctx,
+    expected,
+    actual,
+  });
+}
+
+async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, cause: unknown): Promise<void> {
+  const ctx = { file: spec.file, key: spec.key, upload_id: uploadId };
+  try {
+    // Aborting must work during shutdown too, so it does not use the shutdown signal; it gets
+    // one retry then, so a shutdown against an unreachable store does not hang.
+    const shuttingDown = deps.retry.signal.aborted;
+    const retry: RetryEnv = {
+      ...deps.retry,
+      signal: new AbortController().signal,
+      policy: shuttingDown ? { ...deps.retry.policy, retries: 1 } : deps.retry.policy,
+    };
+    await withRetry(retry, { what: "AbortMultipartUpload", context: ctx }, (abortSignal) =>
+      deps.s3.send(new AbortMultipartUploadCommand({ Bucket: deps.bucket, Key: spec.key, UploadId: uploadId }), { abortSignal }),
+    );
+    deps.log.info("multipart upload aborted", { ...ctx, reason: describeError(cause) });
+  } catch (err) {
+    // Left for the startup cleanup, which lists and aborts unfinished uploads of dsp's keys.
+    deps.log.error("could not abort multipart upload", { ...ctx, details: describeError(err) });
+  }
+}
