@@ -5,9 +5,10 @@
  * MD5s. The object exists only once complete and verified; on any failure the multipart upload is
  * aborted after every in-flight part has settled, so nothing is left behind.
  *
- * Invariants: a part is pulled from the source only when a request slot is held for it (the pull
- * is the backpressure); every pulled part is released exactly once; `onMultipartStarted` runs and
- * settles before the first part is sent (the progress log needs the upload id durable first).
+ * Invariants: a part is pulled from the source only when fewer than `partsInFlight` parts of the
+ * object are in flight (the pull is the backpressure); every pulled part is released exactly once;
+ * `onMultipartStarted` runs and settles before the first part is sent (the progress log needs the
+ * upload id durable first).
  */
 import {
   AbortMultipartUploadCommand,
@@ -19,7 +20,7 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from "@aws-sdk/client-s3";
-import { DspError, contextFields, describeError, type ErrorContext } from "../errors.ts";
+import { DspError, contextFields, describeError, isDspError, type ErrorContext } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { expectedEtag, md5Base64, normalizeEtag, type Part, type PartSource } from "./part.ts";
 import { withRetry, type RetryEnv } from "./retry.ts";
@@ -129,19 +130,7 @@ async function putMultipart(
   try {
     if (hooks.onMultipartStarted) await hooks.onMultipartStarted(uploadId);
     const sent = await sendParts(deps, spec, uploadId, first, parts, hooks, uctx);
-    await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "CompleteMultipartUpload", context: uctx }, (abortSignal) =>
-        deps.s3.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: deps.bucket,
-            Key: spec.key,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: sent.completed },
-          }),
-          { abortSignal },
-        ),
-      ),
-    );
+    await completeUpload(deps, spec, uploadId, sent.completed, uctx);
     // Ceph RGW answers CompleteMultipartUpload with an empty ETag: HeadObject is the reliable source.
     const etag = await headEtag(deps, spec.key, uctx);
     await verify(deps, spec, etag, expectedEtag(sent.md5s, true), uctx);
@@ -149,6 +138,29 @@ async function putMultipart(
   } catch (err) {
     await abortUpload(deps, spec, uploadId, err);
     throw err;
+  }
+}
+
+/**
+ * CompleteMultipartUpload, tolerating a lost answer: if the first Complete succeeded but its
+ * answer never arrived, the retry finds no such upload (404 NoSuchUpload). That is not a failure;
+ * the HeadObject verification that follows decides whether the object is the one we sent.
+ */
+async function completeUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, parts: CompletedPart[], ctx: ErrorContext) {
+  let sends = 0;
+  try {
+    await deps.requests.with(() =>
+      withRetry(deps.retry, { what: "CompleteMultipartUpload", context: ctx }, (abortSignal) => {
+        sends++;
+        return deps.s3.send(
+          new CompleteMultipartUploadCommand({ Bucket: deps.bucket, Key: spec.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+          { abortSignal },
+        );
+      }),
+    );
+  } catch (err) {
+    if (!(sends > 1 && isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload")) throw err;
+    deps.log.info("CompleteMultipartUpload was retried after a lost answer; checking the object", contextFields(ctx));
   }
 }
 

@@ -120,6 +120,8 @@ export class FolderWatcher {
     try {
       const rootStats = await stat(this.o.root, { bigint: true });
       if (!rootStats.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+      // Native watch first, scan second: a file created in between is seen by one or the other.
+      if (this.o.live && !this.native) await this.openNative();
       for await (const f of scanTree({
         root: this.o.root,
         rules: this.o.rules,
@@ -135,7 +137,6 @@ export class FolderWatcher {
         this.rootMissing = false;
         this.o.log.info("watched folder is available again: resuming", { dir: this.o.root });
       }
-      if (this.o.live && !this.native) this.openNative();
     } catch (err) {
       this.enterRootMissing(err);
       return;
@@ -203,7 +204,7 @@ export class FolderWatcher {
     this.notifySettled();
   }
 
-  private openNative(): void {
+  private async openNative(): Promise<void> {
     const root = this.o.root;
     const w = chokidar.watch(root, {
       ignoreInitial: true,
@@ -221,6 +222,7 @@ export class FolderWatcher {
     // Losing events is survivable (the rescan is the ground truth) but worth telling.
     w.on("error", (err: unknown) => this.o.log.warn("file watcher error: relying on rescans", { details: describeError(err) }));
     this.native = w;
+    await new Promise<void>((resolve) => w.once("ready", () => resolve()));
   }
 
   private async closeNative(): Promise<void> {

@@ -21,7 +21,7 @@
 // socket that an HTTP server API deliberately hides. No pipelining and no TLS.
 
 import net from "node:net";
-import { ProxyConnection } from "./fault-proxy/connection";
+import { type ConnectionContext, ProxyConnection } from "./fault-proxy/connection";
 import { type Fault, type FaultKind, FaultQueue } from "./fault-proxy/faults";
 import { FaultTracker, type FaultProxyStats } from "./fault-proxy/stats";
 
@@ -76,12 +76,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const open = new Set<ProxyConnection>();
   let stopped = false;
 
-  const context = {
+  const context: ConnectionContext = {
     upstreamHost,
     upstreamPort,
     stats,
-    applied: (kind: FaultKind) => tracker.applied(kind),
-    takeFault: (request: Parameters<FaultQueue["take"]>[0]) => {
+    applied: (kind) => tracker.applied(kind),
+    takeFault: (request) => {
       const fault = faults.take(request);
       stats.requests += 1;
       stats.log.push({ method: request.method, target: request.target, fault: fault?.kind ?? null });

@@ -15,6 +15,7 @@ import {
   readHead,
   responseFraming,
 } from "./http1";
+import { badGatewayResponse, s3ErrorResponse } from "./responses";
 import { SocketReader, endAndDrain, finish, writeTo } from "./socket-io";
 import type { FaultProxyStats } from "./stats";
 import { Throttle } from "./throttle";
@@ -33,19 +34,9 @@ interface Upstream {
   readonly reader: SocketReader;
 }
 
-const DEFAULT_ERROR_CODES: Readonly<Record<number, [code: string, message: string]>> = {
-  400: ["BadRequest", "Bad Request"],
-  403: ["AccessDenied", "Access Denied"],
-  404: ["NoSuchKey", "The specified key does not exist."],
-  500: ["InternalError", "We encountered an internal error. Please try again."],
-  501: ["NotImplemented", "A header you provided implies functionality that is not implemented."],
-  503: ["SlowDown", "Please reduce your request rate."],
-};
-
 export class ProxyConnection {
   private readonly reader: SocketReader;
   private upstream: Upstream | null = null;
-  private requestCounter = 0;
 
   constructor(
     private readonly client: Socket,
@@ -106,30 +97,7 @@ export class ProxyConnection {
     const bodyConsumed =
       !request.expectsContinue && (await pipeBody(this.reader, request.framing, async () => true));
     const keepAlive = bodyConsumed && request.keepAlive;
-    const status = fault.status ?? 503;
-    const [defaultCode, defaultMessage] = DEFAULT_ERROR_CODES[status] ?? ["InjectedFault", "Injected by the fault proxy."];
-    const requestId = `FAULTPROXY${++this.requestCounter}`;
-    const body = Buffer.from(
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-        `<Error><Code>${escapeXml(fault.code ?? defaultCode)}</Code>` +
-        `<Message>${escapeXml(fault.message ?? defaultMessage)}</Message>` +
-        `<Resource>${escapeXml(request.path)}</Resource><RequestId>${requestId}</RequestId></Error>`,
-    );
-    const headers: Record<string, string> = {
-      "Content-Type": "application/xml",
-      "Content-Length": String(request.method === "HEAD" ? 0 : body.length),
-      "x-amz-request-id": requestId,
-      Date: new Date().toUTCString(),
-      Connection: keepAlive ? "keep-alive" : "close",
-      ...fault.headers,
-    };
-    const headText =
-      `HTTP/1.1 ${status} ${statusText(status)}\r\n` +
-      Object.entries(headers)
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join("") +
-      "\r\n";
-    const response = request.method === "HEAD" ? Buffer.from(headText) : Buffer.concat([Buffer.from(headText), body]);
+    const response = s3ErrorResponse(request, fault, keepAlive);
     this.ctx.applied("status");
     await writeTo(this.client, response);
     this.ctx.stats.bytesToClient += response.length;
@@ -141,6 +109,8 @@ export class ProxyConnection {
     const upstream = await this.connectUpstream();
     if (upstream === null) return this.answerBadGateway();
     this.ctx.stats.forwarded += 1;
+    const cut = requestCut(request, fault);
+    if (cut) return this.forwardAndCut(request, head, upstream, cut);
     let upThrottle: Throttle | undefined;
     let downThrottle: Throttle | undefined;
     if (fault?.kind === "throttle") {
@@ -149,16 +119,14 @@ export class ProxyConnection {
       downThrottle = new Throttle(fault.bytesPerSecond);
     }
 
-    // A request cut is started by the request pump but awaited here, because it
-    // also makes the response side fail (its upstream goes away).
-    const state: { cut: Promise<void> | null; requestComplete: boolean } = { cut: null, requestComplete: false };
+    // Both directions run at once: the server may answer (100 Continue, or an
+    // early error) before the body is complete.
+    const state = { requestComplete: false };
     const requestPump = (async () => {
       const toUpstream = this.sink(upstream.socket, "bytesToUpstream", upThrottle);
       await toUpstream(head);
-      const cut = requestCut(request, fault);
-      await pipeBody(this.reader, request.framing, cut ? limitSink(toUpstream, cut.afterBytes) : toUpstream);
-      if (cut) state.cut = this.cutRequest(cut.kind, upstream);
-      else state.requestComplete = true;
+      await pipeBody(this.reader, request.framing, toUpstream);
+      state.requestComplete = true;
     })().catch(() => {
       // If the client vanished mid-body the server would wait forever for the
       // rest; closing upstream unblocks the response side. If instead the
@@ -166,16 +134,7 @@ export class ProxyConnection {
       if (this.reader.exhausted || this.client.destroyed) this.dropUpstream();
     });
 
-    let outcome: "reuse" | "close" | "handled";
-    try {
-      outcome = await this.relayResponse(request, upstream, fault, downThrottle);
-    } catch (err) {
-      if (state.cut) {
-        await state.cut;
-        return false;
-      }
-      throw err;
-    }
+    const outcome = await this.relayResponse(request, upstream, fault, downThrottle);
     if (outcome === "handled") return false;
     // Normally the body is long sent when the answer comes. If the server
     // answered early, a client that was told to wait for "100 Continue" never
@@ -187,6 +146,38 @@ export class ProxyConnection {
       return false;
     }
     return true;
+  }
+
+  /** Forwards the head and part of the body, then breaks the connection. Never relays a final answer. */
+  private async forwardAndCut(request: RequestHead, head: Buffer, upstream: Upstream, cut: RequestCut): Promise<boolean> {
+    // A client waiting for "100 Continue" sends no body until it gets one.
+    void this.relayInterimResponses(upstream).catch(() => {
+      // the connection is being cut anyway
+    });
+    const toUpstream = this.sink(upstream.socket, "bytesToUpstream");
+    await toUpstream(head);
+    await pipeBody(this.reader, request.framing, limitSink(toUpstream, cut.afterBytes));
+    // The server gets the partial body followed by a clean end of stream either way.
+    const upstreamFinished = finish(upstream.socket);
+    if (cut.kind === "reset") {
+      this.ctx.applied("reset");
+      this.client.resetAndDestroy();
+      await upstreamFinished;
+    } else {
+      await upstreamFinished;
+      this.ctx.applied("truncate");
+      await endAndDrain(this.client, this.reader);
+    }
+    return false;
+  }
+
+  private async relayInterimResponses(upstream: Upstream): Promise<void> {
+    for (;;) {
+      const head = await readHead(upstream.reader);
+      if (head === null || !isInterim(parseResponseHead(head))) return;
+      await writeTo(this.client, head);
+      this.ctx.stats.bytesToClient += head.length;
+    }
   }
 
   /**
@@ -230,21 +221,6 @@ export class ProxyConnection {
     }
   }
 
-  private async cutRequest(kind: "reset" | "truncate", upstream: Upstream): Promise<void> {
-    // The server gets the partial body followed by a clean end of stream either way.
-    const upstreamClosed = finish(upstream.socket);
-    if (kind === "reset") {
-      this.client.resetAndDestroy();
-      this.ctx.applied("reset");
-      await upstreamClosed;
-    } else {
-      await upstreamClosed;
-      this.ctx.applied("truncate");
-      await endAndDrain(this.client, this.reader);
-    }
-    this.dropUpstream();
-  }
-
   private sink(socket: Socket, counter: "bytesToUpstream" | "bytesToClient", throttle?: Throttle): BodySink {
     const write = async (bytes: Buffer): Promise<void> => {
       await writeTo(socket, bytes);
@@ -283,21 +259,22 @@ export class ProxyConnection {
   }
 
   private async answerBadGateway(): Promise<boolean> {
-    const body = "fault-proxy: upstream unreachable\n";
-    await writeTo(
-      this.client,
-      Buffer.from(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`),
-    );
+    await writeTo(this.client, badGatewayResponse());
     await endAndDrain(this.client, this.reader);
     return false;
   }
+}
+
+interface RequestCut {
+  kind: "reset" | "truncate";
+  afterBytes: number;
 }
 
 /**
  * Where a request-side fault cuts the body. The cut happens even when the body
  * is shorter than `afterBytes`, so the fault always shows.
  */
-function requestCut(request: RequestHead, fault: Fault | null): { kind: "reset" | "truncate"; afterBytes: number } | null {
+function requestCut(request: RequestHead, fault: Fault | null): RequestCut | null {
   if (fault?.kind === "reset" && fault.afterBytes !== undefined) {
     return { kind: "reset", afterBytes: fault.afterBytes };
   }
@@ -318,24 +295,4 @@ function limitSink(inner: BodySink, limit: number): BodySink {
     await inner(part);
     return remaining > 0;
   };
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function statusText(status: number): string {
-  const texts: Record<number, string> = {
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-  };
-  return texts[status] ?? "Injected";
 }
