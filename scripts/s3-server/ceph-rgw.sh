@@ -15,7 +15,8 @@
 #   CEPH_MEMSTORE_BYTES     OSD capacity in bytes (default 4 GiB; RAM is only used as data arrives)
 set -euo pipefail
 
-PACKAGES=(ceph-mon ceph-osd radosgw)
+# curl (readiness probe) and iproute2 (ss) are usually present; listed so a bare image works.
+PACKAGES=(ceph-mon ceph-osd radosgw curl iproute2)
 MARKER=.dsp-ceph-rgw   # marks a DIR as ours, so `stop`/`start` never rm -rf a foreign directory
 
 die() { echo "ceph-rgw: $*" >&2; exit 1; }
@@ -35,16 +36,22 @@ cmd_install() {
     log "packages already installed: ${PACKAGES[*]}"
     return 0
   fi
+  # --no-install-recommends: recommends pull in ceph-mgr, ceph-mds and ~60 more
+  # packages that a mon + OSD + radosgw never use.
   local apt=(apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0)
+  local out; out=$(mktemp)
   export DEBIAN_FRONTEND=noninteractive
   log "installing ${missing[*]}"
-  # A machine with a current package list needs no `apt-get update`; only pay for it
+  # A machine with current package lists needs no `apt-get update`; only pay for it
   # when the install fails (fresh container, stale lists).
-  if ! "${apt[@]}" "${missing[@]}" >/dev/null; then
+  if ! "${apt[@]}" "${missing[@]}" >"$out" 2>&1; then
     log "install failed; running apt-get update and retrying"
-    apt-get update -qq >/dev/null
-    "${apt[@]}" "${missing[@]}" >/dev/null
+    if ! { apt-get update -qq && "${apt[@]}" "${missing[@]}"; } >"$out" 2>&1; then
+      cat "$out" >&2; rm -f "$out"
+      die "apt-get install ${missing[*]} failed"
+    fi
   fi
+  rm -f "$out"
   log "installed: $(radosgw --version)"
 }
 
@@ -204,7 +211,7 @@ cmd_start() {
   touch "$dir/$MARKER"
   local conf=$dir/ceph.conf
   local fsid mon_port osd_uuid
-  fsid=$(uuidgen); osd_uuid=$(uuidgen); mon_port=$(free_port)
+  fsid=$(cat /proc/sys/kernel/random/uuid); osd_uuid=$(cat /proc/sys/kernel/random/uuid); mon_port=$(free_port)
   write_conf "$dir" "$port" "$mon_port" "$fsid" "${CEPH_MEMSTORE_BYTES:-$((4 << 30))}"
 
   # On failure: say why, show the logs' tails, kill what was started (a half-up

@@ -78,6 +78,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
       verifyEtag: config.s3.verifyEtag,
       partsInFlight: Math.min(PARTS_PER_OBJECT, config.maxConcurrentUploads),
     },
+    budget: new Semaphore(config.memoryBudget),
+    tls: !config.s3.endpoint || config.s3.endpoint.startsWith("https:"),
     store,
     log,
     now,

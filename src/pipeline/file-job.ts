@@ -5,6 +5,7 @@
  * operator needs (file, key, size, duration, error code and details).
  */
 import { open, type FileHandle } from "node:fs/promises";
+import type { Semaphore } from "../util/semaphore.ts";
 import { constants } from "node:fs";
 import { DspError, describeError, isDspError, toDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -18,6 +19,10 @@ import { contentTypeFor, objectKey, sourceMetadata } from "./object-naming.ts";
 
 export interface JobDeps {
   upload: UploadDeps;
+  /** Bytes held in memory by all jobs (DSP_MEMORY_BUDGET). */
+  budget: Semaphore;
+  /** The S3 endpoint is HTTPS (Bun then buffers file-slice bodies in memory). */
+  tls: boolean;
   store: ProgressStore;
   log: Logger;
   now: () => number;
@@ -54,7 +59,10 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
     const key = objectKey(deps.prefix, file.relPath);
     await deps.store.started(file.relPath, fp);
     log.info("processing", { file: file.relPath, size, key });
-    const parts = fileParts({ handle, fd: handle.fd, size, file: file.relPath }, partSizeForKnownSize(deps.partSize, size));
+    const parts = fileParts(
+      { handle, fd: handle.fd, size, file: file.relPath },
+      { partSize: partSizeForKnownSize(deps.partSize, size), budget: deps.budget, slicesUseMemory: deps.tls },
+    );
     const result = await uploadObject(
       deps.upload,
       { key, contentType: contentTypeFor(file.relPath), metadata: sourceMetadata(file.relPath, fp), file: file.relPath },
@@ -76,7 +84,9 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
     });
     return { kind: "completed", key, size };
   } catch (err) {
-    if (isDspError(err, "SOURCE_CHANGED")) {
+    // A file rewritten during its upload makes requests fail in odd ways (short bodies, BadDigest):
+    // that is a change to wait out, not a failure of the file.
+    if (isDspError(err, "SOURCE_CHANGED") || !(await unchanged(file, handle).catch(() => false))) {
       log.warn("file changed while being read: it will be uploaded again once stable", { file: file.relPath });
       return { kind: "changed" };
     }

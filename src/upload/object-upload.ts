@@ -128,7 +128,14 @@ async function putMultipart(
   }
   const uctx = { ...ctx, upload_id: uploadId };
   try {
-    if (hooks.onMultipartStarted) await hooks.onMultipartStarted(uploadId);
+    if (hooks.onMultipartStarted) {
+      try {
+        await hooks.onMultipartStarted(uploadId);
+      } catch (err) {
+        first.release();
+        throw err;
+      }
+    }
     const sent = await sendParts(deps, spec, uploadId, first, parts, hooks, uctx);
     await completeUpload(deps, spec, uploadId, sent.completed, uctx);
     // Ceph RGW answers CompleteMultipartUpload with an empty ETag: HeadObject is the reliable source.

@@ -144,6 +144,7 @@ export class FolderWatcher {
     // Candidates the scan did not find have vanished (those observed during the scan may be newer).
     for (const rel of this.gate.observedBefore(scanStart)) if (!seen.has(rel)) this.gate.forget(rel);
     this.scans++;
+    this.o.log.debug("rescan complete", { files: seen.size, settling: this.gate.size, duration_ms: this.o.now() - scanStart });
     this.scheduleTick();
     this.notifySettled();
   }

