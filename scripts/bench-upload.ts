@@ -1,8 +1,12 @@
 /**
- * Upload benchmark: dsp against `aws s3 cp`/`aws s3 sync` and `rclone copy`, all uploading to the
- * same local SeaweedFS server (started here, on 127.0.0.1, data in a scratch folder removed at the end).
+ * Upload benchmark: dsp against `aws s3 cp`/`aws s3 sync`, `rclone copy` and (on the large file) a
+ * plain @aws-sdk/lib-storage Upload, all uploading to the same local SeaweedFS server (started here, on 127.0.0.1, data in a scratch folder removed at the end).
  *
- *   bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--dsp-variant KEY=V,KEY=V]...
+ *   bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--workload A|B] [--tools dsp,aws,rclone,lib-storage]
+ *                               [--dsp-variant KEY=V,KEY=V]...
+ *
+ * --workload and --tools narrow the run for experiments; --dsp-variant (repeatable) adds a dsp row
+ * with these settings on top of the benchmark's, e.g. DSP_PARALLEL_FILES=32,DSP_MAX_CONCURRENT_UPLOADS=32.
  *
  * Workloads: A = one 1 GiB file of non-repeating bytes; B = 10,000 files of 10 KiB in 100 folders
  * (--quick: 256 MiB and 2,000 files, one round, for a smoke run).
@@ -31,11 +35,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { s3ClientFor } from "../test/harness/s3-env.ts";
 import { startSeaweedfs, type RunningS3 } from "../test/harness/seaweedfs.ts";
-import { checkRssMethod, GNU_TIME, logTail, measure } from "./bench/measure.ts";
+import { busyPercent, checkRssMethod, cpuSnapshot, GNU_TIME, logTail, measure } from "./bench/measure.ts";
 import { formatTable, summarize, type RunRecord } from "./bench/report.ts";
-import { awsTool, dspTool, rcloneTool, STABILITY_WINDOW, type Tool } from "./bench/tools.ts";
+import { awsTool, dspTool, libStorageTool, rcloneTool, STABILITY_WINDOW, type Tool } from "./bench/tools.ts";
 import { verifyBucket } from "./bench/verify.ts";
-import { createWorkloads, FULL, QUICK, warm, type Workload } from "./bench/workloads.ts";
+import { createWorkloads, FULL, QUICK, warm, type Workload, type WorkloadId } from "./bench/workloads.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -43,29 +47,37 @@ const { values: args } = parseArgs({
     rounds: { type: "string" },
     quick: { type: "boolean", default: false },
     json: { type: "string" },
+    workload: { type: "string" },
+    tools: { type: "string" },
     "dsp-variant": { type: "string", multiple: true, default: [] },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
-  console.log("usage: bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--dsp-variant DSP_KEY=V,DSP_KEY=V]...");
+  console.log(
+    "usage: bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--workload A|B] [--tools dsp,aws,rclone,lib-storage] [--dsp-variant DSP_KEY=V,...]...",
+  );
   process.exit(0);
 }
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer, got ${args.rounds}`);
+if (args.workload !== undefined && args.workload !== "A" && args.workload !== "B") fail(`--workload must be A or B, got ${args.workload}`);
 
 const benchStart = performance.now();
 const binaries = findPrerequisites();
-await $`bun ${join(root, "scripts/build.ts")}`;
 const dspBinary = join(root, "dist/dsp");
 
+const families = (args.tools ?? "dsp,aws,rclone,lib-storage").split(",");
 const tools: Tool[] = [
-  dspTool(dspBinary),
-  ...args["dsp-variant"].map((v) => dspTool(dspBinary, parseVariant(v))),
-  awsTool(binaries.aws),
-  rcloneTool(binaries.rclone),
-  rcloneTool(binaries.rclone, ["--transfers", "16"]),
+  ...(families.includes("dsp") ? [dspTool(dspBinary), ...args["dsp-variant"].map((v) => dspTool(dspBinary, parseVariant(v)))] : []),
+  ...(families.includes("aws") ? [awsTool(binaries.aws)] : []),
+  ...(families.includes("rclone") ? [rcloneTool(binaries.rclone), rcloneTool(binaries.rclone, ["--transfers", "16"])] : []),
+  ...(families.includes("lib-storage") ? [libStorageTool(process.execPath, join(root, "scripts/bench/lib-storage-upload.ts"))] : []),
 ];
+if (!families.every((f) => ["dsp", "aws", "rclone", "lib-storage"].includes(f))) {
+  fail(`--tools takes a list of dsp, aws, rclone, lib-storage; got ${args.tools}`);
+}
+await $`bun ${join(root, "scripts/build.ts")}`;
 const versions = {
   dsp: (await $`${dspBinary} --version`.text()).trim(),
   aws: (await $`${binaries.aws} --version 2>&1`.text()).trim(),
@@ -101,7 +113,8 @@ const failures: string[] = [];
 let workloads: Workload[] = [];
 try {
   console.log(`scratch folder ${scratch}; writing the inputs ...`);
-  workloads = createWorkloads(join(scratch, "inputs"), args.quick ? QUICK : FULL);
+  const ids: WorkloadId[] = args.workload ? [args.workload as WorkloadId] : ["A", "B"];
+  workloads = createWorkloads(join(scratch, "inputs"), args.quick ? QUICK : FULL, ids);
   server = await startSeaweedfs({ dir: join(scratch, "s3") });
   const client = s3ClientFor(server);
   await untilWritable(client);
@@ -120,7 +133,9 @@ try {
         warm(w);
         const spec = tool.spec({ workload: w, bucket, s3: server, runDir });
         const logPath = join(runDir, "output.log");
+        const before = cpuSnapshot();
         const m = await measure(spec, logPath);
+        const hostBusy = busyPercent(before, cpuSnapshot());
         const tag = `round ${round}/${rounds}  ${w.id}  ${tool.label}`;
         let check: string;
         try {
@@ -131,8 +146,11 @@ try {
           console.log(`${tag}: FAILED: ${(err as Error).message}\n${logTail(logPath)}`);
           continue;
         }
-        records.push({ workload: w.id, tool: tool.id, round, wallS: m.wallS, peakRssBytes: m.peakRssBytes, cpuS: m.cpuS });
-        console.log(`${tag}: ${m.wallS.toFixed(2)} s, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(1)} MiB, CPU ${m.cpuS.toFixed(1)} s; ${check}`);
+        records.push({ workload: w.id, tool: tool.id, round, wallS: m.wallS, peakRssBytes: m.peakRssBytes, cpuS: m.cpuS, hostBusyPercent: hostBusy });
+        console.log(
+          `${tag}: ${m.wallS.toFixed(2)} s, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(1)} MiB, CPU ${m.cpuS.toFixed(1)} s, ` +
+            `all CPUs ${hostBusy.toFixed(0)}% busy; ${check}`,
+        );
       }
     }
   }

@@ -80,3 +80,19 @@ export async function checkRssMethod(scratch: string): Promise<string> {
     `(Bun's resourceUsage().maxRSS would say ${mib(idle.bunMaxRssBytes)} MiB for \`true\`: it counts this script's RSS)`
   );
 }
+
+/**
+ * Busy and total jiffies of all CPUs so far (/proc/stat). Two snapshots around a run tell whether the
+ * machine was saturated — tool and S3 server share the CPUs — or something else was the limit.
+ */
+export function cpuSnapshot(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+export function busyPercent(before: { busy: number; total: number }, after: { busy: number; total: number }): number {
+  const total = after.total - before.total;
+  return total > 0 ? (100 * (after.busy - before.busy)) / total : 0;
+}

@@ -9,6 +9,8 @@ export interface RunRecord {
   wallS: number;
   peakRssBytes: number;
   cpuS: number;
+  /** Share of all CPUs busy during the run (tool, S3 server and anything else on the machine). */
+  hostBusyPercent: number;
 }
 
 export interface Row {
@@ -23,6 +25,8 @@ export interface Row {
   /** Highest peak over the rounds: the goal is a ceiling, so the worst round counts. */
   peakRssMiB: number;
   medianCpuS: number;
+  /** Median share of all CPUs busy during the runs: near 100, the machine itself was the limit. */
+  medianHostBusyPercent: number;
   /** dsp (defaults) throughput / this tool's: above 1, dsp is faster. Only on peer rows. */
   dspThroughputRatio?: number;
   /** dsp (defaults) peak RSS / this tool's: below 1, dsp uses less memory. Only on peer rows. */
@@ -54,6 +58,7 @@ export function summarize(w: Workload, tools: Tool[], records: RunRecord[]): Row
       unit,
       peakRssMiB: Math.max(...mine.map((r) => r.peakRssBytes)) / 2 ** 20,
       medianCpuS: median(mine.map((r) => r.cpuS)),
+      medianHostBusyPercent: median(mine.map((r) => r.hostBusyPercent)),
     });
   }
   const dsp = rows.find((r) => r.headline);
@@ -67,19 +72,20 @@ export function summarize(w: Workload, tools: Tool[], records: RunRecord[]): Row
 
 export function formatTable(w: Workload, rows: Row[]): string {
   const unit = w.id === "A" ? "MB/s" : "files/s";
-  const header = ["tool", "median s", unit, "peak RSS MiB", "CPU s", "runs (s)", "dsp/peer speed", "dsp/peer RSS"];
+  const header = ["tool", "median s", unit, "peak RSS MiB", "CPU s", "host CPU %", "runs (s)", "dsp/peer speed", "dsp/peer RSS"];
   const body = rows.map((r) => [
     r.label,
     r.medianS.toFixed(2),
     r.throughput.toFixed(w.id === "A" ? 1 : 0),
     r.peakRssMiB.toFixed(1),
     r.medianCpuS.toFixed(1),
+    r.medianHostBusyPercent.toFixed(0),
     r.wallS.map((s) => s.toFixed(1)).join(" "),
     r.dspThroughputRatio === undefined ? "-" : `${r.dspThroughputRatio.toFixed(2)}x`,
     r.dspRssRatio === undefined ? "-" : `${r.dspRssRatio.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   // Text columns left-aligned, numbers right-aligned.
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [`Workload ${w.id}: ${w.title}`, line(header), widths.map((n) => "-".repeat(n)).join("  "), ...body.map(line)].join("\n");
 }

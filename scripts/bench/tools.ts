@@ -128,3 +128,24 @@ export function rcloneTool(binary: string, extraArgs: string[] = []): Tool {
     },
   };
 }
+
+/** @aws-sdk/lib-storage's Upload, the design card's helper, on the single large file. */
+export function libStorageTool(bun: string, script: string): Tool {
+  return {
+    id: "libstorage",
+    label: "@aws-sdk/lib-storage Upload",
+    isDsp: false,
+    headline: false,
+    workloads: ["A"],
+    spec({ workload, bucket, s3, runDir }) {
+      const env = {
+        ...cleanEnv(runDir),
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_DEFAULT_REGION: s3.region,
+      };
+      const file = workload.files[0]!;
+      return { argv: [bun, script, join(workload.dir, file), s3.endpoint, bucket, file], env };
+    },
+  };
+}

@@ -27,11 +27,14 @@ export interface WorkloadSizes {
 export const FULL: WorkloadSizes = { bigFileBytes: 1024 ** 3, smallFiles: 10_000, smallFileBytes: 10 * 1024, subfolders: 100 };
 export const QUICK: WorkloadSizes = { bigFileBytes: 256 * 1024 ** 2, smallFiles: 2_000, smallFileBytes: 10 * 1024, subfolders: 100 };
 
-export function createWorkloads(root: string, sizes: WorkloadSizes): Workload[] {
-  const aDir = join(root, "A");
+export function createWorkloads(root: string, sizes: WorkloadSizes, ids: WorkloadId[] = ["A", "B"]): Workload[] {
+  return ids.map((id) => (id === "A" ? createLargeFile(join(root, "A"), sizes) : createSmallFiles(join(root, "B"), sizes)));
+}
+
+function createLargeFile(aDir: string, sizes: WorkloadSizes): Workload {
   mkdirSync(aDir, { recursive: true });
   const md5 = writeLargeFile(join(aDir, "big.bin"), sizes.bigFileBytes);
-  const a: Workload = {
+  return {
     id: "A",
     title: `one file of ${formatBytes(sizes.bigFileBytes)}`,
     dir: aDir,
@@ -40,8 +43,9 @@ export function createWorkloads(root: string, sizes: WorkloadSizes): Workload[] 
     totalBytes: sizes.bigFileBytes,
     md5,
   };
+}
 
-  const bDir = join(root, "B");
+function createSmallFiles(bDir: string, sizes: WorkloadSizes): Workload {
   const files: string[] = [];
   for (let i = 0; i < sizes.smallFiles; i++) {
     const sub = `d${String(i % sizes.subfolders).padStart(3, "0")}`;
@@ -51,7 +55,7 @@ export function createWorkloads(root: string, sizes: WorkloadSizes): Workload[] 
     writeFileSync(join(bDir, rel), payload(sizes.smallFileBytes, i + 1));
     files.push(rel);
   }
-  const b: Workload = {
+  return {
     id: "B",
     title: `${sizes.smallFiles.toLocaleString("en-US")} files of ${formatBytes(sizes.smallFileBytes)} in ${sizes.subfolders} folders`,
     dir: bDir,
@@ -59,7 +63,6 @@ export function createWorkloads(root: string, sizes: WorkloadSizes): Workload[] 
     fileSize: sizes.smallFileBytes,
     totalBytes: sizes.smallFiles * sizes.smallFileBytes,
   };
-  return [a, b];
 }
 
 /** Reads every input file once so that every tool starts with the same, warm, page cache. */

@@ -87,14 +87,14 @@ cluster_pids() {
 
 # SIGKILL every process of the cluster in DIR and wait until they are gone.
 kill_cluster() {
-  local dir=$1 pids i
+  local dir=$1 pids
   pids=$(cluster_pids "$dir")
   [ -n "$pids" ] || return 0
   # The data is throw-away, and a clean memstore shutdown would first dump the
   # whole in-RAM store to DIR (slow with a 1 GiB object in it), so no SIGTERM.
   # shellcheck disable=SC2086
   kill -KILL $pids 2>/dev/null || true
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     pids=$(cluster_pids "$dir")
     [ -z "$pids" ] && return 0
     sleep 0.1
@@ -136,7 +136,8 @@ auth cluster required = cephx
 auth service required = cephx
 auth client required = cephx
 keyring = $dir/keyring
-# Keep every file this cluster writes inside DIR.
+# Keep every file this cluster writes inside DIR. (A socket path over 107 bytes only
+# logs "... is too long!" and runs without that admin socket.)
 run dir = $dir/run
 admin socket = $dir/run/\$cluster-\$name.asok
 pid file = $dir/run/\$cluster-\$name.pid
@@ -178,6 +179,7 @@ memstore device bytes = $memstore_bytes
 [client.rgw.a]
 rgw frontends = beast endpoint=127.0.0.1:$port
 rgw data = $dir/rgw
+# Lets virtual-hosted-style requests (Host: BUCKET.localhost) work; path style always does.
 rgw dns name = localhost
 # Deleted and aborted objects otherwise stay in RAM for 2 h before gc frees them.
 rgw gc obj min wait = 30
@@ -196,7 +198,7 @@ cmd_start() {
   command -v radosgw >/dev/null || die "radosgw is not installed; run: $0 install"
   T0_MS=$(now_ms)
   local timeout=${CEPH_RGW_TIMEOUT:-120}
-  local deadline=$((SECONDS + timeout))
+  local deadline_ms=$((T0_MS + timeout * 1000))
 
   check_owned "$dir"
   if [ -e "$dir/$MARKER" ]; then
@@ -233,7 +235,7 @@ cmd_start() {
 
   # Each remaining step gets only what is left of the overall deadline.
   # (ceph tools wait forever for an unreachable mon, so every step is bounded.)
-  left() { local l=$((deadline - SECONDS)); echo $((l > 0 ? l : 1)); }
+  left() { local l=$(( (deadline_ms - $(now_ms) + 999) / 1000 )); echo $((l > 0 ? l : 1)); }
   run() {
     local rc=0
     echo "+ [$(date +%T.%3N)] $*" >>"$dir/log/setup.out"
@@ -278,7 +280,7 @@ cmd_start() {
       --aws-sigv4 "aws:amz:us-east-1:s3" --user "$access:$secret" \
       -H "x-amz-content-sha256: $empty_sha256" "$url" || true)
     [ "$code" = 200 ] && break
-    [ $SECONDS -lt $deadline ] || die "S3 on $url not ready after ${timeout}s (last HTTP status: ${code:-none})"
+    [ "$(now_ms)" -lt $deadline_ms ] || die "S3 on $url not ready after ${timeout}s (last HTTP status: ${code:-none})"
     sleep 0.5
   done
 

@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load-config.ts";
 import { isDspError } from "../errors.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { EXIT } from "./exit-codes.ts";
+import { syncLineWriter } from "../util/sync-writer.ts";
 
 export class ExitError extends Error {
   constructor(
@@ -27,7 +28,7 @@ export function readConfig(envFile: string | undefined): { config: Config; warni
 }
 
 export function makeLogger(config: Config): Logger {
-  return createLogger({ level: config.logLevel, format: config.logFormat, write: (line) => process.stdout.write(line) });
+  return createLogger({ level: config.logLevel, format: config.logFormat, write: syncLineWriter(1) });
 }
 
 function readTextFile(path: string): string | undefined {

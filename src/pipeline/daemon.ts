@@ -10,10 +10,13 @@ import type { Config } from "../config/config.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
-import { bucketProbe, createS3Client, type S3Sender } from "../upload/s3-client.ts";
+import { bucketProbe, createS3Api } from "../upload/s3-client.ts";
+import type { S3Api } from "../upload/s3-api.ts";
 import { S3Health } from "../upload/s3-health.ts";
 import type { RetryEnv } from "../upload/retry.ts";
 import { Semaphore } from "../util/semaphore.ts";
+import { BufferPool } from "../util/buffer-pool.ts";
+import { MemoryGovernor } from "../util/memory-governor.ts";
 import { abortableSleep } from "../util/sleep.ts";
 import { FolderWatcher, type ReadyFile } from "../watch/folder-watcher.ts";
 import { IgnoreRules } from "../watch/ignore-rules.ts";
@@ -28,7 +31,7 @@ export interface DaemonOptions {
   once: boolean;
   /** Fires when the operator asks dsp to stop (SIGTERM/SIGINT). */
   stop: AbortSignal;
-  s3?: S3Sender;
+  s3?: S3Api;
   now?: () => number;
 }
 
@@ -39,14 +42,18 @@ export interface DaemonSummary {
 
 /** Parts of one object in flight: beyond 4, one object gains little and starves the others. */
 const PARTS_PER_OBJECT = 4;
+/** Read size for hashing: large enough for few reads per part, small enough to pool per file. */
+const HASH_BUFFER_BYTES = 256 * 1024;
+/** Garbage allowed above the start-up RSS and the live budget before a full collection. */
+const GC_HEADROOM_BYTES = 32 * 1024 * 1024;
 
 export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
   const { config, log, store } = opts;
   const now = opts.now ?? Date.now;
   const cancel = new AbortController();
-  const s3 = opts.s3 ?? createS3Client(config.s3);
+  const s3 = opts.s3 ?? createS3Api(config.s3);
   const health = new S3Health({
-    probe: bucketProbe(s3, config.s3.bucket, config.s3.requestTimeoutMs),
+    probe: bucketProbe(s3, config.s3.requestTimeoutMs),
     log,
     sleep: abortableSleep,
     now,
@@ -66,20 +73,30 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     sleep: abortableSleep,
     random: Math.random,
   };
-  await checkBucket({ s3, bucket: config.s3.bucket, retry });
+  await checkBucket({ s3, retry });
 
+  const budget = new Semaphore(config.memoryBudget);
+  const governor = new MemoryGovernor({
+    rss: () => process.memoryUsage.rss(),
+    collect: () => Bun.gc(true),
+    budgetInUse: () => budget.inUse,
+    headroomBytes: GC_HEADROOM_BYTES,
+    now,
+    log,
+  });
   const jobDeps: JobDeps = {
     upload: {
       s3,
-      bucket: config.s3.bucket,
       requests: new Semaphore(config.maxConcurrentUploads),
       retry,
       log,
       verifyEtag: config.s3.verifyEtag,
       partsInFlight: Math.min(PARTS_PER_OBJECT, config.maxConcurrentUploads),
     },
-    budget: new Semaphore(config.memoryBudget),
+    budget,
     tls: !config.s3.endpoint || config.s3.endpoint.startsWith("https:"),
+    hashBuffers: new BufferPool(HASH_BUFFER_BYTES, config.parallelFiles),
+    crc32: config.s3.checksumMode === "when_supported",
     store,
     log,
     now,
@@ -93,12 +110,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
   const scheduler = new Scheduler<ReadyFile>(
     config.parallelFiles,
     async (file) => {
+      let recheck = true;
       try {
         const outcome = await runFileJob(jobDeps, file);
         if (outcome.kind === "completed") summary.completed++;
         if (outcome.kind === "failed") summary.failed++;
+        recheck = outcome.kind === "changed";
       } finally {
-        await watcher.release(file.relPath);
+        await watcher.release(file.relPath, recheck);
       }
     },
     (file, err) => log.error("internal error while processing a file", { file: file.relPath, error: "INTERNAL", details: describeError(err) }),
@@ -116,6 +135,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     onReady: (file) => scheduler.enqueue(file),
   });
 
+  governor.start();
   log.info("dsp started", {
     watch_dir: config.watchDir,
     bucket: config.s3.bucket,
@@ -123,14 +143,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     prefix: config.s3.prefix || undefined,
     mode: opts.once ? "once" : "watch",
   });
-  await watcher.start();
-  if (opts.once) {
+  // A first scan of a large folder takes a while: a stop request must not wait for it.
+  await Promise.race([watcher.start(), abortPromise(opts.stop)]);
+  if (opts.once && !opts.stop.aborted) {
     if (watcher.completedScans === 0) throw new Error(`cannot read the watched folder ${config.watchDir}`);
     await untilDoneOrStopped(watcher, scheduler, opts.stop);
   } else {
     await abortPromise(opts.stop);
   }
   await shutdown(watcher, scheduler, cancel, config.shutdownGraceMs, log, opts.stop.aborted);
+  governor.stop();
   return summary;
 }
 

@@ -6,6 +6,7 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import type { Semaphore } from "../util/semaphore.ts";
+import type { BufferPool } from "../util/buffer-pool.ts";
 import { constants } from "node:fs";
 import { DspError, describeError, isDspError, toDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -23,6 +24,9 @@ export interface JobDeps {
   budget: Semaphore;
   /** The S3 endpoint is HTTPS (Bun then buffers file-slice bodies in memory). */
   tls: boolean;
+  hashBuffers: BufferPool;
+  /** DSP_S3_CHECKSUM_MODE=when_supported: parts also carry a CRC-32 checksum. */
+  crc32: boolean;
   store: ProgressStore;
   log: Logger;
   now: () => number;
@@ -61,7 +65,7 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
     log.info("processing", { file: file.relPath, size, key });
     const parts = fileParts(
       { handle, fd: handle.fd, size, file: file.relPath },
-      { partSize: partSizeForKnownSize(deps.partSize, size), budget: deps.budget, slicesUseMemory: deps.tls },
+      { partSize: partSizeForKnownSize(deps.partSize, size), budget: deps.budget, hashBuffers: deps.hashBuffers, slicesUseMemory: deps.tls, signal: deps.upload.retry.signal, crc32: deps.crc32 },
     );
     const result = await uploadObject(
       deps.upload,

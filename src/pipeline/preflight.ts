@@ -3,17 +3,17 @@
  * naming the key to fix instead of failing every file. A store that cannot be reached right now is
  * not a configuration error: dsp starts anyway and the health gate waits for it.
  */
-import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { DspError, describeError } from "../errors.ts";
 import { classifyS3Error, errorFacts } from "../upload/s3-errors.ts";
 import type { RetryEnv } from "../upload/retry.ts";
-import type { S3Sender } from "../upload/s3-client.ts";
+import type { S3Api } from "../upload/s3-api.ts";
 
-export async function checkBucket(opts: { s3: S3Sender; bucket: string; retry: RetryEnv }): Promise<void> {
-  const { s3, bucket, retry } = opts;
+export async function checkBucket(opts: { s3: S3Api; retry: RetryEnv }): Promise<void> {
+  const { s3, retry } = opts;
+  const bucket = s3.bucket;
   const timeout = AbortSignal.timeout(retry.policy.timeoutMs);
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.any([timeout, retry.signal]) });
+    await s3.headBucket(AbortSignal.any([timeout, retry.signal]));
   } catch (err) {
     const kind = classifyS3Error(err, timeout.aborted, retry.signal.aborted);
     if (kind === "unreachable") {

@@ -10,26 +10,15 @@
  * `onMultipartStarted` runs and settles before the first part is sent (the progress log needs the
  * upload id durable first).
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-} from "@aws-sdk/client-s3";
 import { DspError, contextFields, describeError, isDspError, type ErrorContext } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { expectedEtag, md5Base64, normalizeEtag, type Part, type PartSource } from "./part.ts";
+import { crc32Base64, expectedEtag, md5Base64, normalizeEtag, type Part, type PartSource } from "./part.ts";
 import { withRetry, type RetryEnv } from "./retry.ts";
 import type { Semaphore } from "../util/semaphore.ts";
-import type { S3Sender } from "./s3-client.ts";
+import type { CompletedPartRef, S3Api } from "./s3-api.ts";
 
 export interface UploadDeps {
-  s3: S3Sender;
-  bucket: string;
+  s3: S3Api;
   /** Global limit of S3 requests in flight. */
   requests: Semaphore;
   retry: RetryEnv;
@@ -62,32 +51,37 @@ export interface UploadResult {
 
 export async function uploadObject(deps: UploadDeps, spec: ObjectSpec, parts: PartSource, hooks: UploadHooks = {}): Promise<UploadResult> {
   const ctx: ErrorContext = { file: spec.file, key: spec.key };
-  const first = await parts.next();
-  if (first.done) throw new DspError("INTERNAL", "part source yielded no part", ctx);
-  if (first.value.last) return putSingle(deps, spec, first.value, ctx);
-  return putMultipart(deps, spec, first.value, parts, hooks, ctx);
+  try {
+    const first = await parts.next();
+    if (first.done) throw new DspError("INTERNAL", "part source yielded no part", ctx);
+    if (first.value.last) return await putSingle(deps, spec, first.value, ctx);
+    return await putMultipart(deps, spec, first.value, parts, hooks, ctx);
+  } finally {
+    // Lets a source that was not read to its end (a failure) free what it holds.
+    await parts.return?.();
+  }
 }
 
 async function putSingle(deps: UploadDeps, spec: ObjectSpec, part: Part, ctx: ErrorContext): Promise<UploadResult> {
   let etag: string;
   try {
     const out = await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "PutObject", bodyBytes: part.size, context: ctx }, (abortSignal) =>
-        deps.s3.send(
-          new PutObjectCommand({
-            Bucket: deps.bucket,
-            Key: spec.key,
-            Body: part.body as Uint8Array,
-            ContentLength: part.size,
-            ContentMD5: md5Base64(part.md5),
-            ContentType: spec.contentType,
-            Metadata: spec.metadata,
-          }),
-          { abortSignal },
+      withRetry(deps.retry, { what: "PutObject", bodyBytes: part.size, context: ctx }, (signal) =>
+        deps.s3.putObject(
+          {
+            key: spec.key,
+            body: part.body,
+            size: part.size,
+            md5: md5Base64(part.md5),
+            crc32: part.crc32 === undefined ? undefined : crc32Base64(part.crc32),
+            contentType: spec.contentType,
+            metadata: spec.metadata,
+          },
+          signal,
         ),
       ),
     );
-    etag = normalizeEtag(out.ETag);
+    etag = normalizeEtag(out.etag);
   } finally {
     part.release();
   }
@@ -108,20 +102,11 @@ async function putMultipart(
   let uploadId: string;
   try {
     const created = await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (abortSignal) =>
-        deps.s3.send(
-          new CreateMultipartUploadCommand({
-            Bucket: deps.bucket,
-            Key: spec.key,
-            ContentType: spec.contentType,
-            Metadata: spec.metadata,
-          }),
-          { abortSignal },
-        ),
+      withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (signal) =>
+        deps.s3.createMultipartUpload({ key: spec.key, contentType: spec.contentType, metadata: spec.metadata, crc32: first.crc32 !== undefined }, signal),
       ),
     );
-    if (!created.UploadId) throw new DspError("S3_PERMANENT", "CreateMultipartUpload returned no UploadId", ctx);
-    uploadId = created.UploadId;
+    uploadId = created.uploadId;
   } catch (err) {
     first.release();
     throw err;
@@ -153,16 +138,13 @@ async function putMultipart(
  * answer never arrived, the retry finds no such upload (404 NoSuchUpload). That is not a failure;
  * the HeadObject verification that follows decides whether the object is the one we sent.
  */
-async function completeUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, parts: CompletedPart[], ctx: ErrorContext) {
+async function completeUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, parts: CompletedPartRef[], ctx: ErrorContext) {
   let sends = 0;
   try {
     await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "CompleteMultipartUpload", context: ctx }, (abortSignal) => {
+      withRetry(deps.retry, { what: "CompleteMultipartUpload", context: ctx }, (signal) => {
         sends++;
-        return deps.s3.send(
-          new CompleteMultipartUploadCommand({ Bucket: deps.bucket, Key: spec.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
-          { abortSignal },
-        );
+        return deps.s3.completeMultipartUpload({ key: spec.key, uploadId, parts }, signal);
       }),
     );
   } catch (err) {
@@ -172,7 +154,7 @@ async function completeUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: stri
 }
 
 interface SentParts {
-  completed: CompletedPart[];
+  completed: CompletedPartRef[];
   md5s: Uint8Array[];
   size: number;
 }
@@ -187,7 +169,7 @@ async function sendParts(
   hooks: UploadHooks,
   ctx: ErrorContext,
 ): Promise<SentParts> {
-  const completed: CompletedPart[] = [];
+  const completed: CompletedPartRef[] = [];
   const md5s: Uint8Array[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -203,27 +185,17 @@ async function sendParts(
     }
     const part: Part = next;
     const n = ++partNumber;
+    const crc32 = part.crc32 === undefined ? undefined : crc32Base64(part.crc32);
     md5s[n - 1] = part.md5;
     size += part.size;
     const task = deps.requests
       .with(() =>
-        withRetry(deps.retry, { what: `UploadPart ${n}`, bodyBytes: part.size, context: ctx }, (abortSignal) =>
-          deps.s3.send(
-            new UploadPartCommand({
-              Bucket: deps.bucket,
-              Key: spec.key,
-              UploadId: uploadId,
-              PartNumber: n,
-              Body: part.body as Uint8Array,
-              ContentLength: part.size,
-              ContentMD5: md5Base64(part.md5),
-            }),
-            { abortSignal },
-          ),
+        withRetry(deps.retry, { what: `UploadPart ${n}`, bodyBytes: part.size, context: ctx }, (signal) =>
+          deps.s3.uploadPart({ key: spec.key, uploadId, partNumber: n, body: part.body, size: part.size, md5: md5Base64(part.md5), crc32 }, signal),
         ),
       )
       .then((out) => {
-        completed[n - 1] = { PartNumber: n, ETag: out.ETag };
+        completed[n - 1] = { partNumber: n, etag: out.etag, crc32 };
         hooks.onPartUploaded?.(n, part.size);
       })
       .catch((err) => {
@@ -249,11 +221,9 @@ async function sendParts(
 
 async function headEtag(deps: UploadDeps, key: string, ctx: ErrorContext): Promise<string> {
   const head = await deps.requests.with(() =>
-    withRetry(deps.retry, { what: "HeadObject", context: ctx }, (abortSignal) =>
-      deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal }),
-    ),
+    withRetry(deps.retry, { what: "HeadObject", context: ctx }, (signal) => deps.s3.headObject(key, signal)),
   );
-  return normalizeEtag(head.ETag);
+  return normalizeEtag(head.etag);
 }
 
 async function verify(deps: UploadDeps, spec: ObjectSpec, actual: string, expected: string, ctx: ErrorContext): Promise<void> {
@@ -261,9 +231,7 @@ async function verify(deps: UploadDeps, spec: ObjectSpec, actual: string, expect
   // The object is not what we sent: do not leave a wrong object looking like a valid upload.
   try {
     await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "DeleteObject", context: ctx }, (abortSignal) =>
-        deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: spec.key }), { abortSignal }),
-      ),
+      withRetry(deps.retry, { what: "DeleteObject", context: ctx }, (signal) => deps.s3.deleteObject(spec.key, signal)),
     );
   } catch (err) {
     deps.log.error("could not delete an object that failed verification", { ...contextFields(ctx), details: describeError(err) });
@@ -286,11 +254,15 @@ async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string,
       signal: new AbortController().signal,
       policy: shuttingDown ? { ...deps.retry.policy, retries: 1 } : deps.retry.policy,
     };
-    await withRetry(retry, { what: "AbortMultipartUpload", context: ctx }, (abortSignal) =>
-      deps.s3.send(new AbortMultipartUploadCommand({ Bucket: deps.bucket, Key: spec.key, UploadId: uploadId }), { abortSignal }),
+    await withRetry(retry, { what: "AbortMultipartUpload", context: ctx }, (signal) =>
+      deps.s3.abortMultipartUpload({ key: spec.key, uploadId }, signal),
     );
     deps.log.info("multipart upload aborted", { ...ctx, reason: describeError(cause) });
   } catch (err) {
+    if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") {
+      deps.log.info("multipart upload already gone", { ...ctx, reason: describeError(cause) });
+      return;
+    }
     // Left for the startup cleanup, which lists and aborts unfinished uploads of dsp's keys.
     deps.log.error("could not abort multipart upload", { ...ctx, details: describeError(err) });
   }

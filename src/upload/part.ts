@@ -13,6 +13,8 @@ export interface Part {
   body: Uint8Array | Blob;
   size: number;
   md5: Uint8Array;
+  /** CRC-32 of the body, when the checksum mode asks for one (DSP_S3_CHECKSUM_MODE=when_supported). */
+  crc32?: number;
   /** True for the final part of the object. */
   last: boolean;
   release(): void;
@@ -23,6 +25,13 @@ export type PartSource = AsyncIterator<Part, void, undefined>;
 
 export function md5Base64(md5: Uint8Array): string {
   return Buffer.from(md5).toString("base64");
+}
+
+/** The x-amz-checksum-crc32 form: the big-endian 4 bytes, base64. */
+export function crc32Base64(crc: number): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(crc >>> 0);
+  return b.toString("base64");
 }
 
 export function md5Hex(md5: Uint8Array): string {

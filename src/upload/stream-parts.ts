@@ -8,6 +8,7 @@
  * only when the uploader asked for the next part (backpressure reaches the source).
  */
 import { createHash } from "node:crypto";
+import { crc32 as zlibCrc32 } from "node:zlib";
 import type { Semaphore } from "../util/semaphore.ts";
 import type { Part, PartSource } from "./part.ts";
 import { partSizeForStream } from "./part-size.ts";
@@ -17,6 +18,8 @@ export interface StreamPartsOptions {
   /** Byte-weighted semaphore: the memory budget. */
   budget: Semaphore;
   signal?: AbortSignal;
+  /** Also compute each part's CRC-32 (DSP_S3_CHECKSUM_MODE=when_supported). */
+  crc32?: boolean;
 }
 
 export async function* streamParts(chunks: AsyncIterable<Uint8Array>, opts: StreamPartsOptions): PartSource {
@@ -69,7 +72,8 @@ export async function* streamParts(chunks: AsyncIterable<Uint8Array>, opts: Stre
       const body = buffer.subarray(0, filled);
       const last = ended && (!carry || carry.length === 0);
       yieldedAny = true;
-      yield { body, size: filled, md5: createHash("md5").update(body).digest(), last, release };
+      const crc32 = opts.crc32 ? zlibCrc32(body) : undefined;
+      yield { body, size: filled, md5: createHash("md5").update(body).digest(), crc32, last, release };
       if (last) return;
     }
   } finally {

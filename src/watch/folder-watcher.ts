@@ -40,6 +40,7 @@ export interface WatcherOptions {
 }
 
 const ROOT_CHECK_MS = 1000;
+const NATIVE_READY_TIMEOUT_MS = 10_000;
 
 export class FolderWatcher {
   private readonly gate: StabilityGate;
@@ -49,9 +50,12 @@ export class FolderWatcher {
   private rootIno: bigint | undefined;
   private rootMissing = false;
   private stopped = false;
+  private readonly stopController = new AbortController();
+  private readonly stopping = this.stopController.signal;
   private scanning: Promise<void> | undefined;
   private tickTimer: Timer | undefined;
   private tickAt = Infinity;
+  private ticking = false;
   private rescanTimer: Timer | undefined;
   private rootTimer: Timer | undefined;
   private scans = 0;
@@ -81,6 +85,7 @@ export class FolderWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopController.abort();
     clearInterval(this.rescanTimer);
     clearInterval(this.rootTimer);
     clearTimeout(this.tickTimer);
@@ -88,10 +93,13 @@ export class FolderWatcher {
     await this.scanning;
   }
 
-  /** A job for this path ended: observe the file again (it may have changed meanwhile). */
-  async release(relPath: string): Promise<void> {
+  /**
+   * A job for this path ended. `recheck`: observe the file again now (it changed while it was
+   * processed); otherwise the next event or rescan will see any later change.
+   */
+  async release(relPath: string, recheck: boolean): Promise<void> {
     this.busy.delete(relPath);
-    if (!this.stopped) await this.observePath(relPath);
+    if (recheck && !this.stopped) await this.observePath(relPath);
   }
 
   /** Resolves when no file is settling (for --once). */
@@ -173,9 +181,15 @@ export class FolderWatcher {
     }
   }
 
+  /**
+   * Arms one timer for the earliest window end. While a tick runs, no other tick starts: the
+   * running one re-arms the timer when it ends. (Overlapping ticks each re-checked every due file:
+   * with a first scan longer than the window, the checks grew with the square of the file count.)
+   */
   private scheduleTick(): void {
+    if (this.ticking || this.stopped) return;
     const at = this.gate.nextDueAt();
-    if (at === undefined || this.stopped || at >= this.tickAt) return;
+    if (at === undefined || at >= this.tickAt) return;
     clearTimeout(this.tickTimer);
     this.tickAt = at;
     this.tickTimer = setTimeout(() => {
@@ -185,21 +199,26 @@ export class FolderWatcher {
   }
 
   private async tick(): Promise<void> {
-    for (const relPath of this.gate.due(this.o.now())) {
-      if (this.stopped) return;
-      let fp: Fingerprint;
-      try {
-        const st = await lstat(`${this.o.root}/${relPath}`, { bigint: true });
-        if (!st.isFile()) throw new Error("no longer a regular file");
-        fp = fingerprintOf(st);
-      } catch {
-        this.gate.forget(relPath);
-        continue;
+    this.ticking = true;
+    try {
+      for (const relPath of this.gate.due(this.o.now())) {
+        if (this.stopped) return;
+        let fp: Fingerprint;
+        try {
+          const st = await lstat(`${this.o.root}/${relPath}`, { bigint: true });
+          if (!st.isFile()) throw new Error("no longer a regular file");
+          fp = fingerprintOf(st);
+        } catch {
+          this.gate.forget(relPath);
+          continue;
+        }
+        if (this.gate.confirm(relPath, fp, this.o.now())) {
+          this.busy.add(relPath);
+          this.o.onReady({ relPath, absPath: `${this.o.root}/${relPath}`, fp });
+        }
       }
-      if (this.gate.confirm(relPath, fp, this.o.now())) {
-        this.busy.add(relPath);
-        this.o.onReady({ relPath, absPath: `${this.o.root}/${relPath}`, fp });
-      }
+    } finally {
+      this.ticking = false;
     }
     this.scheduleTick();
     this.notifySettled();
@@ -223,7 +242,19 @@ export class FolderWatcher {
     // Losing events is survivable (the rescan is the ground truth) but worth telling.
     w.on("error", (err: unknown) => this.o.log.warn("file watcher error: relying on rescans", { details: describeError(err) }));
     this.native = w;
-    await new Promise<void>((resolve) => w.once("ready", () => resolve()));
+    // Chokidar never says "ready" when the folder vanishes while it is being set up: the scan must
+    // not wait for it forever (a stuck scan would block every later rescan and the shutdown).
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), NATIVE_READY_TIMEOUT_MS);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      w.once("ready", () => done(true));
+      w.once("error", () => done(false));
+      this.stopping.addEventListener("abort", () => done(false), { once: true });
+    });
+    if (!ready && !this.stopped) this.o.log.warn("file watcher not ready: relying on rescans until the next restart of the watch");
   }
 
   private async closeNative(): Promise<void> {

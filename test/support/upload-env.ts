@@ -39,8 +39,7 @@ export function testRetryEnv(opts: { retries?: number; probe?: (signal: AbortSig
 export function testUploadDeps(s3: FakeS3, opts: { retries?: number; partsInFlight?: number; verifyEtag?: boolean } = {}) {
   const env = testRetryEnv(opts);
   const deps: UploadDeps = {
-    s3: s3 as never,
-    bucket: "bucket",
+    s3,
     requests: new Semaphore(8),
     retry: env.retry,
     log: env.log,

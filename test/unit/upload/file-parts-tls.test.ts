@@ -16,6 +16,9 @@ import { join } from "node:path";
 import { fileParts } from "../../../src/upload/file-parts.ts";
 import type { Part } from "../../../src/upload/part.ts";
 import { Semaphore } from "../../../src/util/semaphore.ts";
+import { BufferPool } from "../../../src/util/buffer-pool.ts";
+
+const HASH = 256 * 1024;
 import { payload } from "../../support/payload.ts";
 
 const MiB = 1024 ** 2;
@@ -38,7 +41,7 @@ test("parts of one file sent concurrently over TLS carry their own bytes", async
     writeFileSync(path, payload(48 * MiB, 17));
     const handle = await open(path, "r");
     const parts: Part[] = [];
-    for await (const p of { [Symbol.asyncIterator]: () => fileParts({ handle, fd: handle.fd, size: 48 * MiB, file: "data.bin" }, { partSize: 6 * MiB, budget: new Semaphore(1024 * MiB), slicesUseMemory: true }) }) {
+    for await (const p of { [Symbol.asyncIterator]: () => fileParts({ handle, fd: handle.fd, size: 48 * MiB, file: "data.bin" }, { partSize: 6 * MiB, budget: new Semaphore(1024 * MiB), hashBuffers: new BufferPool(HASH, 4), slicesUseMemory: true }) }) {
       parts.push(p);
     }
     for (let round = 0; round < 3; round++) {

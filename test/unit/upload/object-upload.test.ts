@@ -46,7 +46,7 @@ describe("uploadObject", () => {
     const p = partsOf([fill(10, 1)]);
     const r = await uploadObject(deps, spec, p.source);
     expect(s3.calls.map((c) => c.name)).toEqual(["PutObject"]);
-    expect(s3.calls[0]!.input.ContentMD5).toBe(createHash("md5").update(fill(10, 1)).digest("base64"));
+    expect(s3.calls[0]!.input.md5).toBe(createHash("md5").update(fill(10, 1)).digest("base64"));
     expect(s3.objects.get("a/b.bin")!.metadata).toEqual(spec.metadata);
     expect(r).toMatchObject({ parts: 1, size: 10, uploadId: undefined });
     expect(p.released()).toBe(1);
@@ -73,7 +73,7 @@ describe("uploadObject", () => {
   });
 
   test("a transient 503 on a part is retried with backoff and the upload succeeds", async () => {
-    const s3 = new FakeS3().fail((name, input, i) => (name === "UploadPart" && input.PartNumber === 2 && s3.count("UploadPart") <= 3 ? s3Error(503, "SlowDown") : undefined));
+    const s3 = new FakeS3().fail((name, input) => (name === "UploadPart" && input.partNumber === 2 && s3.count("UploadPart") <= 3 ? s3Error(503, "SlowDown") : undefined));
     const { deps, captured } = testUploadDeps(s3);
     await uploadObject(deps, spec, partsOf([fill(100, 1), fill(100, 2), fill(1, 3)]).source);
     expect(s3.objects.has("a/b.bin")).toBe(true);
@@ -82,7 +82,7 @@ describe("uploadObject", () => {
   });
 
   test("a permanent error on a part aborts the multipart upload after the other parts settle", async () => {
-    const s3 = new FakeS3().fail((name, input) => (name === "UploadPart" && input.PartNumber === 2 ? s3Error(403, "AccessDenied") : undefined));
+    const s3 = new FakeS3().fail((name, input) => (name === "UploadPart" && input.partNumber === 2 ? s3Error(403, "AccessDenied") : undefined));
     const { deps } = testUploadDeps(s3);
     const p = partsOf([fill(100, 1), fill(100, 2), fill(100, 3), fill(100, 4), fill(1, 5)]);
     const err = await rejection(uploadObject(deps, spec, p.source));
@@ -120,11 +120,10 @@ describe("uploadObject", () => {
 
   test("a bad single-part ETag from PutObject fails too", async () => {
     const s3 = new FakeS3();
-    const original = s3.send.bind(s3);
-    s3.send = (async (cmd: never, o: never) => {
-      const out = await original(cmd, o);
-      return (cmd as { constructor: { name: string } }).constructor.name === "PutObjectCommand" ? { ETag: '"ffffffffffffffffffffffffffffffff"' } : out;
-    }) as never;
+    s3.around = async (name, run) => {
+      const out = await run();
+      return name === "PutObject" ? { etag: '"ffffffffffffffffffffffffffffffff"' } : out;
+    };
     const { deps } = testUploadDeps(s3);
     const err = await rejection(uploadObject(deps, spec, partsOf([fill(10, 1)]).source));
     expect(isDspError(err, "INTEGRITY_MISMATCH")).toBe(true);
@@ -134,17 +133,16 @@ describe("uploadObject", () => {
     const s3 = new FakeS3();
     let inFlight = 0;
     let peak = 0;
-    const original = s3.send.bind(s3);
-    s3.send = (async (cmd: never, o: never) => {
-      const isPart = (cmd as { constructor: { name: string } }).constructor.name === "UploadPartCommand";
+    s3.around = async (name, run) => {
+      const isPart = name === "UploadPart";
       if (isPart) peak = Math.max(peak, ++inFlight);
       try {
         await new Promise((r) => setTimeout(r, 1));
-        return await original(cmd, o);
+        return await run();
       } finally {
         if (isPart) inFlight--;
       }
-    }) as never;
+    };
     const { deps } = testUploadDeps(s3, { partsInFlight: 2 });
     await uploadObject(deps, spec, partsOf(Array.from({ length: 9 }, (_, i) => fill(10, i))).source);
     expect(peak).toBe(2);
@@ -176,19 +174,19 @@ describe("uploadObject", () => {
 describe("uploadObject: lost answers", () => {
   test("a CompleteMultipartUpload whose answer was lost is not a failure: the retry's NoSuchUpload is checked by HeadObject", async () => {
     const s3 = new FakeS3();
-    const original = s3.send.bind(s3);
     let completes = 0;
-    s3.send = (async (cmd: never, o: never) => {
-      const name = (cmd as { constructor: { name: string } }).constructor.name;
-      if (name === "CompleteMultipartUploadCommand" && ++completes === 1) {
-        await original(cmd, o); // the store completes the upload...
-        throw new Error("socket closed before the answer"); // ...but the answer is lost
+    s3.around = async (name, run) => {
+      const out = await run();
+      if (name === "CompleteMultipartUpload" && ++completes === 1) {
+        // The store completed the upload, but the answer is lost.
+        throw new Error("socket closed before the answer");
       }
-      return original(cmd, o);
-    }) as never;
+      return out;
+    };
     const { deps } = testUploadDeps(s3);
     const r = await uploadObject(deps, spec, partsOf([fill(10, 1), fill(10, 2)]).source);
-    expect(completes).toBe(2);
+    expect(completes).toBe(1);
+    expect(s3.count("CompleteMultipartUpload")).toBe(2);
     expect(r.etag).toMatch(/-2$/);
     expect(s3.count("AbortMultipartUpload")).toBe(0);
   });
