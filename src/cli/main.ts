@@ -56,6 +56,10 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`dsp: ${err.message}\n`);
     return err.exitCode;
   }
+  if (isDspError(err, "CONFIG_INVALID")) {
+    process.stderr.write(`dsp: invalid configuration: ${err.message}\n`);
+    return EXIT.CONFIG;
+  }
   const code = isDspError(err) ? err.code : "INTERNAL";
   process.stderr.write(`dsp: fatal: ${code}: ${describeError(err)}\n`);
   if (!isDspError(err) && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");

@@ -7,7 +7,9 @@ import { EXIT } from "./exit-codes.ts";
 import { makeLogger, readConfig } from "./setup.ts";
 import { acquireRunLock } from "../lock/run-lock.ts";
 import { runDaemon } from "../pipeline/daemon.ts";
-import { MemoryProgressStore } from "../progress/progress-store.ts";
+import { ProgressStore } from "../progress/progress-store.ts";
+import { ProgressLog } from "../progress/progress-log.ts";
+import { nodeLogFiles } from "../progress/log-files.ts";
 import { VERSION } from "../version.ts";
 
 export interface RunFlags {
@@ -43,7 +45,20 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   process.on("SIGINT", onSignal);
 
   try {
-    const summary = await runDaemon({ config, log, store: new MemoryProgressStore(), once: flags.once ?? false, stop: stop.signal });
+    const { plog, report } = await ProgressLog.open({
+      dir: config.stateDir,
+      identity: { bucket: config.s3.bucket, prefix: config.s3.prefix },
+      dspVersion: VERSION,
+      files: nodeLogFiles,
+      log,
+      now: Date.now,
+      // The log could not be written: nothing done from now on could be acknowledged. Stop; cron
+      // restarts dsp, which resumes from the last durable record.
+      onFatal: () => process.exit(EXIT.FATAL),
+    });
+    const store = new ProgressStore(plog);
+    const summary = await runDaemon({ config, log, store, opened: report, once: flags.once ?? false, stop: stop.signal });
+    await plog.close();
     log.info("dsp stopped", { completed: summary.completed, failed: summary.failed });
     return flags.once && summary.failed > 0 ? EXIT.FILES_FAILED : EXIT.OK;
   } finally {

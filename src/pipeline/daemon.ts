@@ -2,7 +2,8 @@
  * Wires the parts of `dsp run` together: watcher → ready queue → file jobs → S3 sink, with one S3
  * client, one health gate, one request limit and one memory budget shared by all jobs.
  *
- * Lifecycle: start → (once: scan, settle, process, return) | (live: run until the stop signal) →
+ * Lifecycle: start (bucket check, error folder check, cleanup of the previous run's leftovers) →
+ * (once: scan, settle, process, return) | (live: run until the stop signal) →
  * stop taking files → give in-flight jobs DSP_SHUTDOWN_GRACE → cancel the rest (their multipart
  * uploads are aborted) → return. Every job settles before this returns.
  */
@@ -23,11 +24,15 @@ import { IgnoreRules } from "../watch/ignore-rules.ts";
 import { runFileJob, type JobDeps } from "./file-job.ts";
 import { Scheduler } from "./scheduler.ts";
 import { checkBucket } from "./preflight.ts";
+import { prepareRun } from "./startup.ts";
+import type { OpenReport } from "../progress/progress-log.ts";
 
 export interface DaemonOptions {
   config: Config;
   log: Logger;
   store: ProgressStore;
+  /** What opening the progress log found. */
+  opened: OpenReport;
   once: boolean;
   /** Fires when the operator asks dsp to stop (SIGTERM/SIGINT). */
   stop: AbortSignal;
@@ -74,6 +79,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     random: Math.random,
   };
   await checkBucket({ s3, retry });
+  const { checkRemote } = await prepareRun({ config, s3, retry, store, log, opened: opts.opened });
 
   const budget = new Semaphore(config.memoryBudget);
   const governor = new MemoryGovernor({
@@ -98,11 +104,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     hashBuffers: new BufferPool(HASH_BUFFER_BYTES, config.parallelFiles),
     crc32: config.s3.checksumMode === "when_supported",
     store,
+    checkRemote,
     log,
     now,
     prefix: config.s3.prefix,
     partSize: config.partSize,
     maxFileSize: config.maxFileSize,
+    watchDir: config.watchDir,
+    errorDir: config.errorDir,
   };
 
   const summary: DaemonSummary = { completed: 0, failed: 0 };
@@ -132,7 +141,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     log,
     now,
     wanted: (rel, fp) => store.wanted(rel, fp),
-    onReady: (file) => scheduler.enqueue(file),
+    onReady: (file) => {
+      store.queued(file.relPath, file.fp);
+      scheduler.enqueue(file);
+    },
+    onRemoved: (rel) => store.vanished(rel),
+    onScanned: (seen) => {
+      for (const rel of [...store.entries.keys()]) if (!seen.has(rel) && !watcher.isBusy(rel)) store.vanished(rel);
+    },
   });
 
   governor.start();
@@ -153,6 +169,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
   }
   await shutdown(watcher, scheduler, cancel, config.shutdownGraceMs, log, opts.stop.aborted);
   governor.stop();
+  await store.flush();
   return summary;
 }
 

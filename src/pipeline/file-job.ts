@@ -1,22 +1,26 @@
 /**
  * One ready file from its bytes on disk to a verified object in S3: open, check it is still the
- * version that was found stable, stream its parts into the S3 sink, check again that it did not
- * change during the upload, record the outcome. Every outcome is logged with the context an
- * operator needs (file, key, size, duration, error code and details).
+ * version that was found stable, (after a lost progress log) check whether S3 already has it, stream
+ * its parts into the S3 sink while the progress log records each step, check the file did not
+ * change meanwhile, record the outcome durably, log it. A failure moves the file to the error
+ * folder with its reason. Every outcome is logged with the context an operator needs.
  */
 import { open, type FileHandle } from "node:fs/promises";
-import type { Semaphore } from "../util/semaphore.ts";
-import type { BufferPool } from "../util/buffer-pool.ts";
 import { constants } from "node:fs";
-import { DspError, describeError, isDspError, toDspError } from "../errors.ts";
+import { DspError, contextFields, describeError, isDspError, toDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import { fileParts } from "../upload/file-parts.ts";
 import { uploadObject, type UploadDeps } from "../upload/object-upload.ts";
 import { partSizeForKnownSize, MAX_OBJECT_SIZE } from "../upload/part-size.ts";
+import type { BufferPool } from "../util/buffer-pool.ts";
+import { failpoint } from "../util/failpoint.ts";
+import type { Semaphore } from "../util/semaphore.ts";
 import { fingerprintOf, sameFingerprint } from "../watch/fingerprint.ts";
 import type { ReadyFile } from "../watch/folder-watcher.ts";
+import { moveToErrorFolder } from "./error-folder.ts";
 import { contentTypeFor, objectKey, sourceMetadata } from "./object-naming.ts";
+import { remoteState } from "./remote-check.ts";
 
 export interface JobDeps {
   upload: UploadDeps;
@@ -28,11 +32,15 @@ export interface JobDeps {
   /** DSP_S3_CHECKSUM_MODE=when_supported: parts also carry a CRC-32 checksum. */
   crc32: boolean;
   store: ProgressStore;
+  /** The progress log was started empty (first run, lost or damaged log): ask S3 before uploading. */
+  checkRemote: boolean;
   log: Logger;
   now: () => number;
   prefix: string;
   partSize: number;
   maxFileSize: number;
+  watchDir: string;
+  errorDir: string;
 }
 
 export type JobOutcome =
@@ -42,9 +50,9 @@ export type JobOutcome =
   | { kind: "shutdown" };
 
 export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOutcome> {
-  const { log } = deps;
+  const { log, store } = deps;
   const started = deps.now();
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file.absPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
@@ -54,6 +62,10 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
   try {
     const fp = fingerprintOf(await handle.stat({ bigint: true }));
     if (!sameFingerprint(fp, file.fp)) return { kind: "changed" };
+    // Only a file the log knows nothing final about can already be in S3 from before the log.
+    const prev = store.entry(file.relPath);
+    const checkRemote = deps.checkRemote && (prev === undefined || prev.state === "pending" || prev.state === "in-progress");
+    await store.started(file.relPath, fp);
     const size = Number(fp.size);
     if (size > Math.min(deps.maxFileSize, MAX_OBJECT_SIZE)) {
       throw new DspError("FILE_TOO_LARGE", `file is ${size} bytes, above the limit of ${deps.maxFileSize} (DSP_MAX_FILE_SIZE)`, {
@@ -61,23 +73,49 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       });
     }
     const key = objectKey(deps.prefix, file.relPath);
-    await deps.store.started(file.relPath, fp);
     log.info("processing", { file: file.relPath, size, key });
+
+    if (checkRemote) {
+      const remote = await remoteState({ ...deps.upload, hashBuffers: deps.hashBuffers }, key, fp, handle, file.relPath);
+      if (remote.kind === "same") {
+        await store.completed(file.relPath, fp, [key], remote.etag);
+        log.info("already in S3: recorded as uploaded", { file: file.relPath, key, size, matched_by: remote.by });
+        return { kind: "completed", key, size };
+      }
+      if (remote.kind === "different" && !remote.dspWrote) {
+        log.warn("replacing an object dsp did not write, whose content differs", { file: file.relPath, key });
+      }
+    }
+
     const parts = fileParts(
       { handle, fd: handle.fd, size, file: file.relPath },
-      { partSize: partSizeForKnownSize(deps.partSize, size), budget: deps.budget, hashBuffers: deps.hashBuffers, slicesUseMemory: deps.tls, signal: deps.upload.retry.signal, crc32: deps.crc32 },
+      {
+        partSize: partSizeForKnownSize(deps.partSize, size),
+        budget: deps.budget,
+        hashBuffers: deps.hashBuffers,
+        slicesUseMemory: deps.tls,
+        signal: deps.upload.retry.signal,
+        crc32: deps.crc32,
+      },
     );
     const result = await uploadObject(
       deps.upload,
       { key, contentType: contentTypeFor(file.relPath), metadata: sourceMetadata(file.relPath, fp), file: file.relPath },
       parts,
-      { onMultipartStarted: (uploadId) => deps.store.multipartStarted(file.relPath, key, uploadId) },
+      {
+        onMultipartIntent: (k) => store.multipartIntent(file.relPath, k),
+        onMultipartStarted: (uploadId) => store.multipartStarted(file.relPath, key, uploadId),
+        onPartUploaded: (_n, bytesDone) => store.partDone(file.relPath, bytesDone),
+        onMultipartEnded: (uploadId) => store.multipartEnded(file.relPath, uploadId),
+      },
     );
     if (!(await unchanged(file, handle))) {
       log.warn("file changed during upload: it will be uploaded again once stable", { file: file.relPath, key });
       return { kind: "changed" };
     }
-    await deps.store.completed(file.relPath, fp, [key]);
+    const verifiedAt = deps.now();
+    await store.completed(file.relPath, fp, [key], result.etag);
+    failpoint("after-completed-record");
     log.info("uploaded", {
       file: file.relPath,
       key,
@@ -85,6 +123,7 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       parts: result.parts,
       etag: result.etag,
       duration_ms: deps.now() - started,
+      durable_ms: deps.now() - verifiedAt,
     });
     return { kind: "completed", key, size };
   } catch (err) {
@@ -110,14 +149,40 @@ async function unchanged(file: ReadyFile, handle: FileHandle): Promise<boolean> 
   return sameFingerprint(fingerprintOf(await handle.stat({ bigint: true })), file.fp);
 }
 
+/**
+ * Failures that are not the file's fault (the store refuses everyone: credentials, bucket policy,
+ * a missing bucket) leave the file where it is: moving every file of the folder to the error
+ * folder would not help anyone. It is retried when modified or at the next start.
+ */
+function storeWide(err: DspError): boolean {
+  const code = String(err.context.s3_code ?? "");
+  return err.code === "S3_PERMANENT" && (err.context.status === 403 || code === "NoSuchBucket" || code === "InvalidAccessKeyId");
+}
+
 async function fail(deps: JobDeps, file: ReadyFile, error: DspError): Promise<JobOutcome> {
-  await deps.store.failed(file.relPath, file.fp, { code: error.code, message: error.message });
+  const attempts = deps.store.entry(file.relPath)?.attempts ?? 1;
+  let movedTo: string | undefined;
+  if (!storeWide(error)) {
+    try {
+      const moved = await moveToErrorFolder(
+        deps.watchDir,
+        deps.errorDir,
+        { relPath: file.relPath, fp: file.fp, code: error.code, message: error.message, attempts, context: contextFields(error.context) },
+        new Date(deps.now()),
+      );
+      movedTo = moved?.movedTo;
+    } catch (err) {
+      deps.log.error("could not move the failed file to the error folder", { file: file.relPath, details: describeError(err) });
+    }
+  }
+  await deps.store.failed(file.relPath, file.fp, { code: error.code, message: error.message, ...(movedTo ? { movedTo } : {}) });
   deps.log.error("failed", {
     file: file.relPath,
     key: typeof error.context.key === "string" ? error.context.key : undefined,
     error: error.code,
     details: error.message,
-    attempts: typeof error.context.attempts === "number" ? error.context.attempts : undefined,
+    attempts,
+    moved_to: movedTo,
   });
   return { kind: "failed", error };
 }

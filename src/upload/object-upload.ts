@@ -7,8 +7,9 @@
  *
  * Invariants: a part is pulled from the source only when fewer than `partsInFlight` parts of the
  * object are in flight (the pull is the backpressure); every pulled part is released exactly once;
- * `onMultipartStarted` runs and settles before the first part is sent (the progress log needs the
- * upload id durable first).
+ * `onMultipartIntent` settles before CreateMultipartUpload and `onMultipartStarted` before the
+ * first part (the progress log makes the key, then the upload id, durable first); `onMultipartEnded`
+ * follows every completed or aborted upload.
  */
 import { DspError, contextFields, describeError, isDspError, type ErrorContext } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -16,6 +17,7 @@ import { crc32Base64, expectedEtag, md5Base64, normalizeEtag, type Part, type Pa
 import { withRetry, type RetryEnv } from "./retry.ts";
 import type { Semaphore } from "../util/semaphore.ts";
 import type { CompletedPartRef, S3Api } from "./s3-api.ts";
+import { failpoint } from "../util/failpoint.ts";
 
 export interface UploadDeps {
   s3: S3Api;
@@ -37,8 +39,11 @@ export interface ObjectSpec {
 }
 
 export interface UploadHooks {
+  onMultipartIntent?(key: string): Promise<void>;
   onMultipartStarted?(uploadId: string): Promise<void>;
-  onPartUploaded?(partNumber: number, bytes: number): void;
+  /** Bytes of the object acknowledged so far (parts may complete out of order). */
+  onPartUploaded?(partNumber: number, bytesDone: number): void;
+  onMultipartEnded?(uploadId: string): Promise<void>;
 }
 
 export interface UploadResult {
@@ -101,6 +106,8 @@ async function putMultipart(
 ): Promise<UploadResult> {
   let uploadId: string;
   try {
+    if (hooks.onMultipartIntent) await hooks.onMultipartIntent(spec.key);
+    failpoint("after-intent-logged");
     const created = await deps.requests.with(() =>
       withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (signal) =>
         deps.s3.createMultipartUpload({ key: spec.key, contentType: spec.contentType, metadata: spec.metadata, crc32: first.crc32 !== undefined }, signal),
@@ -121,14 +128,18 @@ async function putMultipart(
         throw err;
       }
     }
+    failpoint("after-upload-id-logged");
     const sent = await sendParts(deps, spec, uploadId, first, parts, hooks, uctx);
+    failpoint("before-complete");
     await completeUpload(deps, spec, uploadId, sent.completed, uctx);
+    failpoint("after-complete");
+    await hooks.onMultipartEnded?.(uploadId);
     // Ceph RGW answers CompleteMultipartUpload with an empty ETag: HeadObject is the reliable source.
     const etag = await headEtag(deps, spec.key, uctx);
     await verify(deps, spec, etag, expectedEtag(sent.md5s, true), uctx);
     return { key: spec.key, etag, size: sent.size, parts: sent.md5s.length, uploadId };
   } catch (err) {
-    await abortUpload(deps, spec, uploadId, err);
+    if (await abortUpload(deps, spec, uploadId, err)) await hooks.onMultipartEnded?.(uploadId);
     throw err;
   }
 }
@@ -174,6 +185,7 @@ async function sendParts(
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let size = 0;
+  let acknowledged = 0;
   let next: Part | undefined = first;
   let partNumber = 0;
 
@@ -196,7 +208,9 @@ async function sendParts(
       )
       .then((out) => {
         completed[n - 1] = { partNumber: n, etag: out.etag, crc32 };
-        hooks.onPartUploaded?.(n, part.size);
+        acknowledged += part.size;
+        hooks.onPartUploaded?.(n, acknowledged);
+        failpoint("after-part");
       })
       .catch((err) => {
         failure ??= err;
@@ -243,7 +257,8 @@ async function verify(deps: UploadDeps, spec: ObjectSpec, actual: string, expect
   });
 }
 
-async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, cause: unknown): Promise<void> {
+/** True when the upload is gone (aborted now, or already); false when it may still exist. */
+async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, cause: unknown): Promise<boolean> {
   const ctx = { file: spec.file, key: spec.key, upload_id: uploadId };
   try {
     // Aborting must work during shutdown too, so it does not use the shutdown signal; it gets
@@ -258,12 +273,14 @@ async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string,
       deps.s3.abortMultipartUpload({ key: spec.key, uploadId }, signal),
     );
     deps.log.info("multipart upload aborted", { ...ctx, reason: describeError(cause) });
+    return true;
   } catch (err) {
     if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") {
       deps.log.info("multipart upload already gone", { ...ctx, reason: describeError(cause) });
-      return;
+      return true;
     }
-    // Left for the startup cleanup, which lists and aborts unfinished uploads of dsp's keys.
+    // Left for the startup cleanup: the progress log still lists the upload id.
     deps.log.error("could not abort multipart upload", { ...ctx, details: describeError(err) });
+    return false;
   }
 }

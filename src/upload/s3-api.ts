@@ -42,6 +42,12 @@ export interface ObjectHead {
   metadata: Record<string, string>;
 }
 
+export interface MultipartUploadListing {
+  uploads: { key: string; uploadId: string }[];
+  /** Markers for the next page; undefined when this was the last one. */
+  next?: { keyMarker: string; uploadIdMarker: string };
+}
+
 export interface S3Api {
   readonly bucket: string;
   putObject(input: PutObjectInput, signal: AbortSignal): Promise<{ etag: string }>;
@@ -53,6 +59,8 @@ export interface S3Api {
   headObject(key: string, signal: AbortSignal): Promise<ObjectHead>;
   deleteObject(key: string, signal: AbortSignal): Promise<void>;
   headBucket(signal: AbortSignal): Promise<void>;
+  /** One page of unfinished multipart uploads, optionally under a key prefix. */
+  listMultipartUploads(input: { prefix?: string; keyMarker?: string; uploadIdMarker?: string }, signal: AbortSignal): Promise<MultipartUploadListing>;
 }
 
 /** A refusal by the store: HTTP status and S3 error code, shaped like the AWS SDK's errors. */

@@ -17,12 +17,13 @@ import { addressUrl, hostHeader, s3Address, type S3Address } from "./s3-address.
 import {
   S3Error,
   type CompletedPartRef,
+  type MultipartUploadListing,
   type ObjectHead,
   type PutObjectInput,
   type S3Api,
   type UploadPartInput,
 } from "./s3-api.ts";
-import { completeMultipartBody, isXmlError, xmlValue } from "./s3-xml.ts";
+import { completeMultipartBody, isXmlError, xmlBlocks, xmlValue } from "./s3-xml.ts";
 
 /** SHA-256 and HMAC-SHA-256 for the signer, on node:crypto (native in Bun). */
 class NodeSha256 {
@@ -143,6 +144,19 @@ export class SignedFetchS3 implements S3Api {
 
   async headBucket(signal: AbortSignal): Promise<void> {
     await this.send({ method: "HEAD" }, signal);
+  }
+
+  async listMultipartUploads(input: { prefix?: string; keyMarker?: string; uploadIdMarker?: string }, signal: AbortSignal): Promise<MultipartUploadListing> {
+    const query: Record<string, string> = { uploads: "" };
+    if (input.prefix) query.prefix = input.prefix;
+    if (input.keyMarker !== undefined) query["key-marker"] = input.keyMarker;
+    if (input.uploadIdMarker !== undefined) query["upload-id-marker"] = input.uploadIdMarker;
+    const res = await this.send({ method: "GET", query }, signal);
+    const uploads = xmlBlocks(res.text, "Upload").map((u) => ({ key: xmlValue(u, "Key") ?? "", uploadId: xmlValue(u, "UploadId") ?? "" }));
+    const truncated = xmlValue(res.text, "IsTruncated") === "true";
+    const keyMarker = xmlValue(res.text, "NextKeyMarker");
+    const uploadIdMarker = xmlValue(res.text, "NextUploadIdMarker");
+    return { uploads, next: truncated && keyMarker !== undefined ? { keyMarker, uploadIdMarker: uploadIdMarker ?? "" } : undefined };
   }
 
   private async send(req: Request, signal: AbortSignal): Promise<{ status: number; headers: Headers; text: string }> {

@@ -24,6 +24,12 @@ export function xmlValue(xml: string, name: string): string | undefined {
   return m ? decodeXmlText(m[1]!) : undefined;
 }
 
+/** The inner text of every <name>…</name> element, in order (S3 lists never nest an element in itself). */
+export function xmlBlocks(xml: string, name: string): string[] {
+  const re = new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w-]+:)?${name}>`, "g");
+  return [...xml.matchAll(re)].map((m) => m[1]!);
+}
+
 export function isXmlError(xml: string): boolean {
   return /<(?:[\w-]+:)?Error[\s>]/.test(xml);
 }

@@ -37,6 +37,10 @@ export interface WatcherOptions {
   /** False when this exact version of the file needs no work (already completed or failed). */
   wanted: (relPath: string, fp: Fingerprint) => boolean;
   onReady: (file: ReadyFile) => void;
+  /** A file left the folder (deleted, moved away): its state can be forgotten. */
+  onRemoved?: (relPath: string) => void;
+  /** A full scan ended: `seen` holds every file path the folder has now. */
+  onScanned?: (seen: ReadonlySet<string>) => void;
 }
 
 const ROOT_CHECK_MS = 1000;
@@ -68,6 +72,10 @@ export class FolderWatcher {
   /** Files still settling (not yet ready). */
   get settling(): number {
     return this.gate.size;
+  }
+
+  isBusy(relPath: string): boolean {
+    return this.busy.has(relPath);
   }
 
   /** Completed full scans, for --once to know the folder has been read at least once. */
@@ -152,6 +160,7 @@ export class FolderWatcher {
     // Candidates the scan did not find have vanished (those observed during the scan may be newer).
     for (const rel of this.gate.observedBefore(scanStart)) if (!seen.has(rel)) this.gate.forget(rel);
     this.scans++;
+    this.o.onScanned?.(seen);
     this.o.log.debug("rescan complete", { files: seen.size, settling: this.gate.size, duration_ms: this.o.now() - scanStart });
     this.scheduleTick();
     this.notifySettled();
@@ -238,7 +247,11 @@ export class FolderWatcher {
     };
     w.on("add", onFile);
     w.on("change", onFile);
-    w.on("unlink", (path: string) => this.gate.forget(path.slice(root.length + 1)));
+    w.on("unlink", (path: string) => {
+      const rel = path.slice(root.length + 1);
+      this.gate.forget(rel);
+      if (!this.busy.has(rel)) this.o.onRemoved?.(rel);
+    });
     // Losing events is survivable (the rescan is the ground truth) but worth telling.
     w.on("error", (err: unknown) => this.o.log.warn("file watcher error: relying on rescans", { details: describeError(err) }));
     this.native = w;

@@ -1,8 +1,10 @@
 /**
  * FR-050 / SC-011: dsp never writes a temporary file. The binary runs under `strace -f` through a
  * mixed workload (small files, multipart files, a modified file, an ignored name, a failing file,
- * a retried request) and the trace must show no file created anywhere except the run lock and its
- * state folder. Relative paths in the trace are resolved against the working directory dsp ran in.
+ * a retried request) and the trace must show no file created anywhere except dsp's state (the run
+ * lock, the progress log and its compaction file) and, for the failed file, the error folder (the
+ * file renamed into it and its .error.json sidecar). Relative paths in the trace are resolved
+ * against the working directory dsp ran in.
  */
 import { expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -17,7 +19,7 @@ import { payload } from "../support/payload.ts";
 
 const MiB = 1024 ** 2;
 
-test("under strace, a mixed workload creates no file except the lock in the state folder", async () => {
+test("under strace, a mixed workload creates no file except dsp's state and the failed file in the error folder", async () => {
   const bucket = await newBucket("strace");
   const wd = makeWorkDir("strace");
   const proxy = await startFaultProxy({ upstream: bucket.s3.endpoint });
@@ -48,9 +50,20 @@ test("under strace, a mixed workload creates no file except the lock in the stat
   expect(proxy.stats.faulted.status).toBe(1);
 
   const created = creationsIn(trace).map((c) => ({ ...c, path: isAbsolute(c.path) ? c.path : resolve(wd.root, c.path) }));
-  const allowed = new Set([wd.state, join(wd.state, "dsp.lock")]);
+  const errorDir = join(wd.watch, ".dsp-errors");
+  const allowed = new Set([
+    wd.state,
+    join(wd.state, "dsp.lock"),
+    join(wd.state, "progress.log"),
+    join(wd.state, "progress.log.compact"),
+    errorDir,
+    join(errorDir, "huge.bin"),
+    join(errorDir, "huge.bin.error.json"),
+  ]);
   const unexpected = created.filter((c) => !allowed.has(c.path));
   expect(unexpected.map((c) => c.line)).toEqual([]);
-  expect(created.some((c) => c.path === join(wd.state, "dsp.lock"))).toBe(true); // the trace did see dsp's own files
+  // The trace did see dsp's own files, so an empty list above means something.
+  expect(created.some((c) => c.path === join(wd.state, "dsp.lock"))).toBe(true);
+  expect(created.some((c) => c.path === join(errorDir, "huge.bin.error.json"))).toBe(true);
   await proxy.stop();
 }, 240_000);

@@ -106,6 +106,24 @@ export class FakeS3 implements S3Api {
     return this.op("HeadBucket", {}, signal, async () => {});
   }
 
+  /** Pages of `pageSize` uploads, in key then upload-id order, as S3 lists them. */
+  pageSize = 1000;
+
+  listMultipartUploads(input: { prefix?: string; keyMarker?: string; uploadIdMarker?: string }, signal: AbortSignal) {
+    return this.op("ListMultipartUploads", input, signal, async () => {
+      const all = [...this.uploads.entries()]
+        .map(([uploadId, u]) => ({ key: u.key, uploadId }))
+        .filter((u) => u.key.startsWith(input.prefix ?? ""))
+        .sort((a, b) => (a.key === b.key ? (a.uploadId < b.uploadId ? -1 : 1) : a.key < b.key ? -1 : 1));
+      const after = all.filter(
+        (u) => input.keyMarker === undefined || u.key > input.keyMarker || (u.key === input.keyMarker && u.uploadId > (input.uploadIdMarker ?? "")),
+      );
+      const page = after.slice(0, this.pageSize);
+      const last = page.at(-1);
+      return { uploads: page, next: after.length > page.length && last ? { keyMarker: last.key, uploadIdMarker: last.uploadId } : undefined };
+    });
+  }
+
   private async op<T>(name: string, input: object, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
     const index = this.calls.length;
     this.calls.push({ name, input: input as Input });

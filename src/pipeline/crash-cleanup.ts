@@ -1,0 +1,100 @@
+/**
+ * Start-up cleanup of what an interrupted run left in S3, driven by the progress log:
+ *  - every multipart upload the log lists (its id was made durable) is aborted;
+ *  - every intent key (made durable before CreateMultipartUpload, so an upload created just
+ *    before a crash may exist without its id in the log) is listed with ListMultipartUploads and
+ *    its uploads aborted; the listing is filtered on the exact key here, because stores differ in
+ *    how they match a prefix;
+ *  - objects already completed by a source that was still in progress (several objects per source)
+ *    are deleted, so that no half-set stays behind;
+ * then the entry goes back to pending and the file is uploaded again from the beginning.
+ * With the log lost, `abortUploadsForKeys` does the same for every key of the watched folder.
+ */
+import { contextFields, describeError, isDspError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ProgressStore } from "../progress/progress-store.ts";
+import type { RetryEnv } from "../upload/retry.ts";
+import { withRetry } from "../upload/retry.ts";
+import type { S3Api } from "../upload/s3-api.ts";
+
+export interface CleanupDeps {
+  s3: S3Api;
+  retry: RetryEnv;
+  store: ProgressStore;
+  log: Logger;
+}
+
+export interface CleanupSummary {
+  files: number;
+  aborted: number;
+  deleted: number;
+  failed: number;
+}
+
+export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSummary> {
+  const summary: CleanupSummary = { files: 0, aborted: 0, deleted: 0, failed: 0 };
+  const dirty = [...deps.store.entries.values()].filter((e) => e.uploads.length > 0 || e.intentKeys.length > 0 || e.state === "in-progress");
+  for (const e of dirty) {
+    summary.files++;
+    try {
+      for (const u of e.uploads) if (await abort(deps, u.key, u.uploadId, e.relPath)) summary.aborted++;
+      for (const key of e.intentKeys) {
+        for await (const u of uploadsUnder(deps, key)) {
+          if (u.key === key && (await abort(deps, u.key, u.uploadId, e.relPath))) summary.aborted++;
+        }
+      }
+      if (e.state === "in-progress") {
+        for (const key of e.keys) {
+          await withRetry(deps.retry, { what: "DeleteObject", context: { file: e.relPath, key } }, (signal) => deps.s3.deleteObject(key, signal));
+          deps.log.info("deleted an object of an interrupted upload", { file: e.relPath, key });
+          summary.deleted++;
+        }
+      }
+      await deps.store.cleaned(e.relPath);
+    } catch (err) {
+      if (isDspError(err, "SHUTDOWN")) throw err;
+      summary.failed++;
+      deps.log.error("could not clean up after an interrupted upload; trying again at the next start", {
+        file: e.relPath,
+        error: isDspError(err) ? err.code : "INTERNAL",
+        details: describeError(err),
+        ...(isDspError(err) ? contextFields(err.context) : {}),
+      });
+    }
+  }
+  if (summary.files > 0) deps.log.info("cleaned up after the previous run", { ...summary });
+  return summary;
+}
+
+/** Aborts every unfinished upload whose key is in `keys` (the log was lost: these are dsp's keys). */
+export async function abortUploadsForKeys(deps: CleanupDeps, keys: ReadonlySet<string>): Promise<number> {
+  let aborted = 0;
+  for await (const u of uploadsUnder(deps, undefined)) {
+    if (keys.has(u.key) && (await abort(deps, u.key, u.uploadId, undefined))) aborted++;
+  }
+  return aborted;
+}
+
+async function* uploadsUnder(deps: CleanupDeps, prefix: string | undefined): AsyncGenerator<{ key: string; uploadId: string }> {
+  let marker: { keyMarker: string; uploadIdMarker: string } | undefined;
+  do {
+    const page = await withRetry(deps.retry, { what: "ListMultipartUploads", context: { key: prefix } }, (signal) =>
+      deps.s3.listMultipartUploads({ prefix, ...marker }, signal),
+    );
+    yield* page.uploads;
+    marker = page.next;
+  } while (marker);
+}
+
+async function abort(deps: CleanupDeps, key: string, uploadId: string, file: string | undefined): Promise<boolean> {
+  try {
+    await withRetry(deps.retry, { what: "AbortMultipartUpload", context: { file, key, upload_id: uploadId } }, (signal) =>
+      deps.s3.abortMultipartUpload({ key, uploadId }, signal),
+    );
+  } catch (err) {
+    if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") return false;
+    throw err;
+  }
+  deps.log.info("aborted an unfinished multipart upload of the previous run", { file, key, upload_id: uploadId });
+  return true;
+}

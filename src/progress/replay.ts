@@ -1,0 +1,67 @@
+/**
+ * Rebuilds the state from a progress log's bytes. Pure: takes bytes, returns the entries and what
+ * was found at the end of the file. A record whose checksum holds but whose payload does not decode
+ * is treated like damage: the file cannot be trusted past it.
+ */
+import { CodecError } from "./binary-codec.ts";
+import type { FileEntry } from "./file-entry.ts";
+import { scanRecords, type ScanEnd } from "./record-format.ts";
+import { RECORD, readEntryPayload, readForget, readHeader, readProgress, readSnapshot, type Header } from "./records.ts";
+
+export interface Replayed {
+  header: Header | undefined;
+  entries: Map<string, FileEntry>;
+  records: number;
+  /** Offset up to which the file is valid. */
+  validBytes: number;
+  lastSeq: bigint;
+  end: ScanEnd;
+}
+
+export function replay(bytes: Uint8Array): Replayed {
+  const scan = scanRecords(bytes);
+  const entries = new Map<string, FileEntry>();
+  let header: Header | undefined;
+  let validBytes = 0;
+  let lastSeq = 0n;
+  let records = 0;
+  for (const r of scan.records) {
+    try {
+      if (records === 0 && r.type !== RECORD.HEADER) throw new CodecError("the first record is not a header");
+      switch (r.type) {
+        case RECORD.HEADER:
+          if (records !== 0) throw new CodecError("a header in the middle of the log");
+          header = readHeader(r.payload);
+          break;
+        case RECORD.ENTRY: {
+          const e = readEntryPayload(r.payload);
+          const prev = entries.get(e.relPath);
+          if (prev?.bytesDone !== undefined && e.state === "in-progress") e.bytesDone = prev.bytesDone;
+          entries.set(e.relPath, e);
+          break;
+        }
+        case RECORD.FORGET:
+          entries.delete(readForget(r.payload));
+          break;
+        case RECORD.PROGRESS: {
+          const p = readProgress(r.payload);
+          const e = entries.get(p.relPath);
+          if (e) e.bytesDone = p.bytesDone;
+          break;
+        }
+        case RECORD.SNAPSHOT:
+          for (const e of readSnapshot(r.payload)) entries.set(e.relPath, e);
+          break;
+        default:
+          throw new CodecError(`unknown record type ${r.type}`);
+      }
+    } catch (err) {
+      if (!(err instanceof CodecError)) throw err;
+      return { header, entries, records, validBytes, lastSeq, end: { kind: "corrupt", offset: r.offset, reason: err.message } };
+    }
+    records++;
+    validBytes = r.end;
+    lastSeq = r.seq;
+  }
+  return { header, entries, records, validBytes, lastSeq, end: scan.end };
+}
