@@ -55,6 +55,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       // The log could not be written: nothing done from now on could be acknowledged. Stop; cron
       // restarts dsp, which resumes from the last durable record.
       onFatal: () => process.exit(EXIT.FATAL),
+      compactAfterBytes: process.env.DSP_COMPACT_AFTER ? Number(process.env.DSP_COMPACT_AFTER) : undefined,
     });
     const store = new ProgressStore(plog);
     const summary = await runDaemon({ config, log, store, opened: report, once: flags.once ?? false, stop: stop.signal });

@@ -214,4 +214,10 @@ export const KEYS: readonly KeySpec[] = [
   },
 ];
 
-export const KNOWN_KEYS: ReadonlySet<string> = new Set(KEYS.map((k) => k.key));
+/**
+ * Read from the environment by test tooling only (docs/testing.md), never from .env: crash tests
+ * make the binary kill itself at a named step, and force compactions on small logs.
+ */
+export const TEST_KEYS = ["DSP_FAILPOINT", "DSP_COMPACT_AFTER"] as const;
+
+export const KNOWN_KEYS: ReadonlySet<string> = new Set([...KEYS.map((k) => k.key), ...TEST_KEYS]);

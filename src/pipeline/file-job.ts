@@ -105,7 +105,10 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       {
         onMultipartIntent: (k) => store.multipartIntent(file.relPath, k),
         onMultipartStarted: (uploadId) => store.multipartStarted(file.relPath, key, uploadId),
-        onPartUploaded: (_n, bytesDone) => store.partDone(file.relPath, bytesDone),
+        onPartUploaded: (n, bytesDone) => {
+          store.partDone(file.relPath, bytesDone);
+          log.debug("part uploaded", { file: file.relPath, key, part: n, bytes_done: bytesDone });
+        },
         onMultipartEnded: (uploadId) => store.multipartEnded(file.relPath, uploadId),
       },
     );

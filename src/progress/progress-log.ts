@@ -252,6 +252,10 @@ export class ProgressLog {
     for (let i = 0; i < all.length; i += SNAPSHOT_ENTRIES) {
       chunks.push(encodeRecord(RECORD.SNAPSHOT, ++seq, snapshotPayload(all.slice(i, i + SNAPSHOT_ENTRIES))));
     }
+    // Bytes sent are not part of an entry's snapshot form: carried over so `dsp status` keeps them.
+    for (const e of all) {
+      if (e.state === "in-progress" && e.bytesDone) chunks.push(encodeRecord(RECORD.PROGRESS, ++seq, progressPayload(e.relPath, e.bytesDone)));
+    }
     const bytes = concat(chunks);
     try {
       await file.append(bytes);

@@ -5,7 +5,7 @@
  * applies them in order: the last ENTRY for a path is its state.
  */
 import { ByteReader, ByteWriter, CodecError } from "./binary-codec.ts";
-import { readEntry, writeEntry, type FileEntry } from "./file-entry.ts";
+import { readEntry, skimEntry, writeEntry, type EntrySummary, type FileEntry } from "./file-entry.ts";
 
 export const RECORD = {
   HEADER: 1,
@@ -53,6 +53,13 @@ export function readEntryPayload(payload: Uint8Array): FileEntry {
   return e;
 }
 
+export function skimEntryPayload(payload: Uint8Array): EntrySummary {
+  const r = new ByteReader(payload);
+  const e = skimEntry(r, payload);
+  if (!r.done) throw new CodecError("trailing bytes after an entry");
+  return e;
+}
+
 export function forgetPayload(relPath: string): Uint8Array {
   return new ByteWriter().str(relPath).finish();
 }
@@ -78,6 +85,14 @@ export function snapshotPayload(entries: readonly FileEntry[]): Uint8Array {
 }
 
 export function readSnapshot(payload: Uint8Array): FileEntry[] {
+  return decodeSnapshot(payload, (r) => readEntry(r));
+}
+
+export function skimSnapshot(payload: Uint8Array): EntrySummary[] {
+  return decodeSnapshot(payload, skimEntry);
+}
+
+function decodeSnapshot<E>(payload: Uint8Array, read: (r: ByteReader, raw: Uint8Array) => E): E[] {
   let raw: Uint8Array;
   try {
     raw = Bun.zstdDecompressSync(payload);
@@ -85,8 +100,8 @@ export function readSnapshot(payload: Uint8Array): FileEntry[] {
     throw new CodecError(`snapshot does not decompress: ${(err as Error).message}`);
   }
   const r = new ByteReader(raw);
-  const out: FileEntry[] = [];
-  for (let n = r.uint(); n > 0; n--) out.push(readEntry(r));
+  const out: E[] = [];
+  for (let n = r.uint(); n > 0; n--) out.push(read(r, raw));
   if (!r.done) throw new CodecError("trailing bytes after a snapshot");
   return out;
 }

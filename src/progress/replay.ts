@@ -4,13 +4,29 @@
  * is treated like damage: the file cannot be trusted past it.
  */
 import { CodecError } from "./binary-codec.ts";
-import type { FileEntry } from "./file-entry.ts";
+import type { FileEntry, FileState } from "./file-entry.ts";
 import { scanRecords, type ScanEnd } from "./record-format.ts";
-import { RECORD, readEntryPayload, readForget, readHeader, readProgress, readSnapshot, type Header } from "./records.ts";
+import { RECORD, readEntryPayload, readForget, readHeader, readProgress, readSnapshot, skimEntryPayload, skimSnapshot, type Header } from "./records.ts";
 
-export interface Replayed {
+/** What replaying needs of an entry, whatever else it decodes. */
+interface Replayable {
+  relPath: string;
+  state: FileState;
+  bytesDone?: number;
+}
+
+/** How ENTRY and SNAPSHOT payloads are decoded: fully (the run) or skimmed (`dsp status`). */
+export interface EntryDecoder<E extends Replayable> {
+  entry(payload: Uint8Array): E;
+  snapshot(payload: Uint8Array): E[];
+}
+
+const FULL: EntryDecoder<FileEntry> = { entry: readEntryPayload, snapshot: readSnapshot };
+export const SKIM = { entry: skimEntryPayload, snapshot: skimSnapshot };
+
+export interface Replayed<E extends Replayable = FileEntry> {
   header: Header | undefined;
-  entries: Map<string, FileEntry>;
+  entries: Map<string, E>;
   records: number;
   /** Offset up to which the file is valid. */
   validBytes: number;
@@ -19,8 +35,12 @@ export interface Replayed {
 }
 
 export function replay(bytes: Uint8Array): Replayed {
+  return replayWith(bytes, FULL);
+}
+
+export function replayWith<E extends Replayable>(bytes: Uint8Array, decode: EntryDecoder<E>): Replayed<E> {
   const scan = scanRecords(bytes);
-  const entries = new Map<string, FileEntry>();
+  const entries = new Map<string, E>();
   let header: Header | undefined;
   let validBytes = 0;
   let lastSeq = 0n;
@@ -34,7 +54,7 @@ export function replay(bytes: Uint8Array): Replayed {
           header = readHeader(r.payload);
           break;
         case RECORD.ENTRY: {
-          const e = readEntryPayload(r.payload);
+          const e = decode.entry(r.payload);
           const prev = entries.get(e.relPath);
           if (prev?.bytesDone !== undefined && e.state === "in-progress") e.bytesDone = prev.bytesDone;
           entries.set(e.relPath, e);
@@ -50,7 +70,7 @@ export function replay(bytes: Uint8Array): Replayed {
           break;
         }
         case RECORD.SNAPSHOT:
-          for (const e of readSnapshot(r.payload)) entries.set(e.relPath, e);
+          for (const e of decode.snapshot(r.payload)) entries.set(e.relPath, e);
           break;
         default:
           throw new CodecError(`unknown record type ${r.type}`);

@@ -114,6 +114,8 @@ async function putMultipart(
       ),
     );
     uploadId = created.uploadId;
+    // The crash window the intent record exists for: an upload S3 has, whose id is not logged yet.
+    failpoint("after-create");
   } catch (err) {
     first.release();
     throw err;

@@ -6,6 +6,7 @@
 
 export const FAILPOINTS = [
   "after-intent-logged",
+  "after-create",
   "after-upload-id-logged",
   "after-part",
   "before-complete",

@@ -5,7 +5,7 @@
  * left behind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newBucket, type TestBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
@@ -109,7 +109,7 @@ describe("S3 faults between dsp and the store", () => {
     expect(retriesOf("lostcomplete.bin").map((l) => l.request)).toEqual(["CompleteMultipartUpload"]);
   });
 
-  test("a permanent 403 fails the file at once, with the error code and details", async () => {
+  test("a permanent 403 fails the file at once, with the error code and details, and leaves it in place", async () => {
     proxy.inject({ kind: "status", status: 403, code: "AccessDenied", match: { ...S3_OPERATIONS.putObject, path: forKey("denied.txt") } });
     writeFileSync(join(wd.watch, "denied.txt"), "secret");
     const outcome = await dsp.waitFor(ended("denied.txt"), "denied.txt ended");
@@ -119,6 +119,10 @@ describe("S3 faults between dsp and the store", () => {
     expect(outcome.details).toContain("AccessDenied");
     expect(retriesOf("denied.txt")).toEqual([]);
     expect(await bucket.keys("denied")).toEqual([]);
+    // A refusal of the whole store (credentials, policy) is not the file's fault: it stays where
+    // it is, to be tried again when modified or at the next start, instead of the error folder.
+    expect(outcome.moved_to).toBeUndefined();
+    expect(existsSync(join(wd.watch, "denied.txt"))).toBe(true);
   });
 
   test("when retries run out the file fails and its multipart upload is aborted", async () => {

@@ -176,6 +176,45 @@ describe("US2: crash recovery and progress tracking", () => {
     expect(await settledViolations(bucket, settle(wd))).toEqual([]);
   });
 
+  test("dsp status shows the file in progress with its bytes while running, and the same after a kill -9", async () => {
+    const bucket = await newBucket("us2status");
+    const wd = makeWorkDir("us2status");
+    const proxy = await startFaultProxy({ upstream: bucket.s3.endpoint });
+    proxy.inject({ kind: "throttle", bytesPerSecond: 2 * MiB, times: Infinity, match: S3_OPERATIONS.uploadPart });
+    writeFileSync(join(wd.watch, "done.txt"), "already here");
+    writeFileSync(join(wd.watch, "big.bin"), payload(30 * MiB, 3));
+    const env = dspEnv(bucket, wd, { DSP_S3_ENDPOINT: proxy.url, DSP_PART_SIZE: "5MiB", DSP_MAX_CONCURRENT_UPLOADS: "1" });
+    const dsp = startDsp({ env });
+    await dsp.waitFor((l) => l.msg === "uploaded" && l.file === "done.txt", "done.txt uploaded");
+    // Two parts done: the first part's progress record was appended while the second one went up.
+    await dsp.waitFor((l) => l.msg === "part uploaded" && l.file === "big.bin" && l.part === 2, "second part of big.bin");
+
+    const live = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output);
+    expect(live).toMatchObject({ running: true, pid: dsp.pid, counts: { completed: 1, "in-progress": 1 } });
+    expect(live.inProgress).toHaveLength(1);
+    expect(live.inProgress[0]).toMatchObject({ file: "big.bin", step: "uploading", size: 30 * MiB });
+    expect(live.inProgress[0].bytesDone).toBeGreaterThanOrEqual(5 * MiB);
+    expect(Number.isNaN(Date.parse(live.lastActivity))).toBe(false);
+    expect(live.logBytes).toBeGreaterThan(0);
+    const text = (await runDsp({ env, args: ["status"] })).output;
+    expect(text).toContain(`dsp run: active (pid ${dsp.pid}`);
+    expect(text).toMatch(/big\.bin\s+uploading \d/);
+
+    expect(await dsp.stop("SIGKILL")).not.toBe(0);
+    const dead = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output);
+    expect(dead).toMatchObject({ running: false, counts: { completed: 1, "in-progress": 1 } });
+    expect(dead.inProgress[0].file).toBe("big.bin");
+    expect(dead.inProgress[0].bytesDone).toBeGreaterThanOrEqual(live.inProgress[0].bytesDone);
+    expect((await runDsp({ env, args: ["status"] })).output).toContain("dsp run: not running");
+
+    proxy.clear();
+    expect((await runDsp({ env, args: ["run", "--once"] })).code).toBe(0);
+    const after = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output);
+    expect(after).toMatchObject({ running: false, counts: { completed: 2, "in-progress": 0 }, inProgress: [] });
+    await proxy.stop();
+    expect(await settledViolations(bucket, settle(wd))).toEqual([]);
+  });
+
   test("an error folder on another filesystem is refused at start with exit code 2", async () => {
     const bucket = await newBucket("us2xdev");
     const wd = makeWorkDir("us2xdev");
