@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { describeError, isDspError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import { EXIT } from "./exit-codes.ts";
+import { convertCommand } from "./convert-command.ts";
 import { runCommand } from "./run-command.ts";
 import { ExitError } from "./setup.ts";
 import { statusCommand } from "./status-command.ts";
@@ -41,6 +42,16 @@ program
   .option("--json", "print JSON for scripts")
   .action((flags) => {
     process.exitCode = statusCommand(flags);
+  });
+
+program
+  .command("convert <file>")
+  .description("convert one table export (.csv, .tsv) to Parquet as dsp run would, without uploading it")
+  .option("-o, --out <path>", "write the Parquet here (default: standard output)")
+  .option("--compression <codec>", "zstd or snappy", "zstd")
+  .option("--row-group-size <MiB>", "column data per row group, in MiB", "16")
+  .action(async (file, flags) => {
+    process.exitCode = await convertCommand(file, flags);
   });
 
 try {

@@ -2,7 +2,7 @@
  * The typed, validated configuration every other module receives. Built once at start by
  * load-config.ts; never read from process.env anywhere else.
  */
-import type { ChecksumMode, LogFormat, LogLevel } from "./schema.ts";
+import type { ChecksumMode, LogFormat, LogLevel, ParquetCompression } from "./schema.ts";
 
 export interface S3Config {
   bucket: string;
@@ -37,6 +37,13 @@ export interface Config {
   rescanIntervalMs: number;
   watchPolling: boolean;
   shutdownGraceMs: number;
+  convert: {
+    /** .csv/.tsv become Parquet (false: uploaded as they are). */
+    tables: boolean;
+    compression: ParquetCompression;
+    rowGroupBytes: number;
+    parallel: number;
+  };
   /** Where relative paths were resolved from and which .env file was read (for messages). */
   source: { envFile: string | undefined; baseDir: string };
 }

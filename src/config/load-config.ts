@@ -96,6 +96,12 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     rescanIntervalMs: get("DSP_RESCAN_INTERVAL"),
     watchPolling: get("DSP_WATCH_POLLING"),
     shutdownGraceMs: get("DSP_SHUTDOWN_GRACE"),
+    convert: {
+      tables: get("DSP_CONVERT_TABLES"),
+      compression: get("DSP_PARQUET_COMPRESSION"),
+      rowGroupBytes: get("DSP_PARQUET_ROW_GROUP_SIZE"),
+      parallel: get("DSP_PARALLEL_CONVERSIONS"),
+    },
     source: { envFile: fileText === undefined ? undefined : envPath, baseDir },
   };
   crossCheck(config, problems);

@@ -23,6 +23,8 @@ export const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 export const CHECKSUM_MODES = ["when_required", "when_supported"] as const;
 export type ChecksumMode = (typeof CHECKSUM_MODES)[number];
+export const PARQUET_COMPRESSIONS = ["zstd", "snappy"] as const;
+export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
 
 export interface KeySpec {
   key: string;
@@ -182,6 +184,35 @@ export const KEYS: readonly KeySpec[] = [
     default: "64MiB",
     doc: "Upper bound for bytes held in memory for uploads (parts being filled or sent).\nMust be at least twice DSP_PART_SIZE.",
     parse: range(parseSize, 10 * MiB, 64 * GiB, sizeText),
+  },
+  // --- Conversion ---
+  {
+    key: "DSP_CONVERT_TABLES",
+    section: "Conversion",
+    default: "true",
+    doc: "Convert table exports (.csv, .tsv) to Parquet and upload only <name>.parquet.\nfalse uploads them as they are.",
+    parse: parseBoolean,
+  },
+  {
+    key: "DSP_PARQUET_COMPRESSION",
+    section: "Conversion",
+    default: "zstd",
+    doc: "Compression of the Parquet pages: zstd (smaller, and faster here) or snappy.",
+    parse: parseChoice(PARQUET_COMPRESSIONS),
+  },
+  {
+    key: "DSP_PARQUET_ROW_GROUP_SIZE",
+    section: "Conversion",
+    default: "16MiB",
+    doc: "Column data collected in memory before a row group is encoded and sent. A file being\nconverted holds about four times this much (columns, their encoding, the compressed pages).",
+    parse: range(parseSize, 1 * MiB, 1 * GiB, sizeText),
+  },
+  {
+    key: "DSP_PARALLEL_CONVERSIONS",
+    section: "Conversion",
+    default: "1",
+    doc: "Table files converted at the same time (each takes one CPU core while it runs).",
+    parse: range(parseInteger, 1, 64),
   },
   // --- Watching ---
   {

@@ -112,6 +112,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     maxFileSize: config.maxFileSize,
     watchDir: config.watchDir,
     errorDir: config.errorDir,
+    convert: config.convert.tables
+      ? { compression: config.convert.compression === "snappy" ? "SNAPPY" : "ZSTD", rowGroupBytes: config.convert.rowGroupBytes, slots: new Semaphore(config.convert.parallel) }
+      : undefined,
   };
 
   const summary: DaemonSummary = { completed: 0, failed: 0 };

@@ -11,14 +11,17 @@ import { DspError, contextFields, describeError, isDspError, toDspError } from "
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import { fileParts } from "../upload/file-parts.ts";
-import { uploadObject, type UploadDeps } from "../upload/object-upload.ts";
+import { uploadObject, type UploadDeps, type UploadHooks } from "../upload/object-upload.ts";
 import { partSizeForKnownSize, MAX_OBJECT_SIZE } from "../upload/part-size.ts";
 import type { BufferPool } from "../util/buffer-pool.ts";
 import { failpoint } from "../util/failpoint.ts";
 import type { Semaphore } from "../util/semaphore.ts";
-import { fingerprintOf, sameFingerprint } from "../watch/fingerprint.ts";
+import { fingerprintOf, sameFingerprint, type Fingerprint } from "../watch/fingerprint.ts";
 import type { ReadyFile } from "../watch/folder-watcher.ts";
+import type { Compression } from "../convert/column-types.ts";
+import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
 import { moveToErrorFolder } from "./error-folder.ts";
+import { convertAndUpload } from "./table-upload.ts";
 import { contentTypeFor, objectKey, sourceMetadata } from "./object-naming.ts";
 import { remoteState } from "./remote-check.ts";
 
@@ -41,6 +44,8 @@ export interface JobDeps {
   maxFileSize: number;
   watchDir: string;
   errorDir: string;
+  /** Table conversion (DSP_CONVERT_TABLES and friends); undefined = tables are uploaded as they are. */
+  convert?: { compression: Compression; rowGroupBytes: number; slots: Semaphore };
 }
 
 export type JobOutcome =
@@ -72,11 +77,12 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
         file: file.relPath,
       });
     }
-    const key = objectKey(deps.prefix, file.relPath);
-    log.info("processing", { file: file.relPath, size, key });
+    const table = deps.convert && tableFormatOf(file.relPath) ? deps.convert : undefined;
+    const key = objectKey(deps.prefix, table ? parquetPathFor(file.relPath) : file.relPath);
+    log.info("processing", { file: file.relPath, size, key, convert: table ? "parquet" : undefined });
 
     if (checkRemote) {
-      const remote = await remoteState({ ...deps.upload, hashBuffers: deps.hashBuffers }, key, fp, handle, file.relPath);
+      const remote = await remoteState({ ...deps.upload, hashBuffers: deps.hashBuffers }, key, fp, handle, file.relPath, !table);
       if (remote.kind === "same") {
         await store.completed(file.relPath, fp, [key], remote.etag);
         log.info("already in S3: recorded as uploaded", { file: file.relPath, key, size, matched_by: remote.by });
@@ -86,6 +92,17 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
         log.warn("replacing an object dsp did not write, whose content differs", { file: file.relPath, key });
       }
     }
+
+    const hooks = {
+      onMultipartIntent: (k: string) => store.multipartIntent(file.relPath, k),
+      onMultipartStarted: (uploadId: string) => store.multipartStarted(file.relPath, key, uploadId),
+      onPartUploaded: (n: number, bytesDone: number) => {
+        store.partDone(file.relPath, bytesDone);
+        log.debug("part uploaded", { file: file.relPath, key, part: n, bytes_done: bytesDone });
+      },
+      onMultipartEnded: (uploadId: string) => store.multipartEnded(file.relPath, uploadId),
+    };
+    if (table) return await convertTable(deps, table, file, handle, fp, key, hooks, started);
 
     const parts = fileParts(
       { handle, fd: handle.fd, size, file: file.relPath },
@@ -102,15 +119,7 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       deps.upload,
       { key, contentType: contentTypeFor(file.relPath), metadata: sourceMetadata(file.relPath, fp), file: file.relPath },
       parts,
-      {
-        onMultipartIntent: (k) => store.multipartIntent(file.relPath, k),
-        onMultipartStarted: (uploadId) => store.multipartStarted(file.relPath, key, uploadId),
-        onPartUploaded: (n, bytesDone) => {
-          store.partDone(file.relPath, bytesDone);
-          log.debug("part uploaded", { file: file.relPath, key, part: n, bytes_done: bytesDone });
-        },
-        onMultipartEnded: (uploadId) => store.multipartEnded(file.relPath, uploadId),
-      },
+      hooks,
     );
     if (!(await unchanged(file, handle))) {
       log.warn("file changed during upload: it will be uploaded again once stable", { file: file.relPath, key });
@@ -141,6 +150,56 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
   } finally {
     await handle.close();
   }
+}
+
+/** A table export: converted on the way, `<name>.parquet` uploaded; one conversion slot held meanwhile. */
+async function convertTable(
+  deps: JobDeps,
+  table: NonNullable<JobDeps["convert"]>,
+  file: ReadyFile,
+  handle: FileHandle,
+  fp: Fingerprint,
+  key: string,
+  hooks: UploadHooks,
+  started: number,
+): Promise<JobOutcome> {
+  const size = Number(fp.size);
+  await table.slots.acquire(1, deps.upload.retry.signal);
+  let done;
+  try {
+    done = await convertAndUpload(
+      { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, log: deps.log },
+      { relPath: file.relPath, handle, size, format: tableFormatOf(file.relPath)! },
+      { key, metadata: sourceMetadata(file.relPath, fp) },
+      hooks,
+    );
+  } finally {
+    table.slots.release(1);
+  }
+  if (!(await unchanged(file, handle))) {
+    deps.log.warn("file changed during conversion: it will be converted again once stable", { file: file.relPath, key });
+    return { kind: "changed" };
+  }
+  for (const r of done.table.renames) deps.log.warn("column renamed", { file: file.relPath, column: r.column, from: r.from, to: r.to, why: r.why });
+  const verifiedAt = deps.now();
+  await deps.store.completed(file.relPath, fp, [key], done.upload.etag);
+  failpoint("after-completed-record");
+  deps.log.info("uploaded", {
+    file: file.relPath,
+    key,
+    size,
+    converted: "parquet",
+    object_size: done.upload.size,
+    rows: done.table.rows,
+    columns: done.table.columns.map((c) => `${c.name}:${c.type}`).join(","),
+    ...done.table.details,
+    attempts: done.attempts,
+    parts: done.upload.parts,
+    etag: done.upload.etag,
+    duration_ms: deps.now() - started,
+    durable_ms: deps.now() - verifiedAt,
+  });
+  return { kind: "completed", key, size };
 }
 
 /**

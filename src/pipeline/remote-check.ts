@@ -26,6 +26,8 @@ export async function remoteState(
   fp: Fingerprint,
   handle: FileHandle,
   file: string,
+  /** The object holds the file's own bytes (false for a converted table: its ETag is of the Parquet). */
+  bodyIsFile = true,
 ): Promise<RemoteState> {
   let head: ObjectHead;
   try {
@@ -39,7 +41,7 @@ export async function remoteState(
   if (dspWrote && head.metadata[META.size] === fp.size.toString() && head.metadata[META.mtimeNs] === fp.mtimeNs.toString()) {
     return { kind: "same", etag, by: "metadata" };
   }
-  if (!etag.includes("-") && head.size === Number(fp.size) && (await md5Of(handle, head.size, deps.hashBuffers)) === etag) {
+  if (bodyIsFile && !etag.includes("-") && head.size === Number(fp.size) && (await md5Of(handle, head.size, deps.hashBuffers)) === etag) {
     return { kind: "same", etag, by: "md5" };
   }
   return { kind: "different", dspWrote };

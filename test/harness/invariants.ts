@@ -17,6 +17,11 @@ export interface SettleExpectation {
   prefix?: string;
   /** Keys that may exist without a file (e.g. objects of files deleted on purpose by the test). */
   extraKeys?: Set<string>;
+  /**
+   * Where a file's object lives when it is not at its own path (a converted table: `x.csv` →
+   * `x.parquet`); such an object is checked to be a Parquet file, not to hold the file's bytes.
+   */
+  mapKey?: (relPath: string) => string;
 }
 
 export async function settledViolations(bucket: TestBucket, x: SettleExpectation): Promise<string[]> {
@@ -25,15 +30,21 @@ export async function settledViolations(bucket: TestBucket, x: SettleExpectation
   const objects = new Map((await bucket.objects()).map((o) => [o.key, o]));
   const expected = new Set<string>();
   for (const rel of walk(x.watch, x.errorDir)) {
-    const key = prefix + rel;
+    const mapped = x.mapKey?.(rel) ?? rel;
+    const key = prefix + mapped;
     expected.add(key);
     const o = objects.get(key);
     if (!o) {
       problems.push(`missing object for ${rel}`);
       continue;
     }
-    const local = readFileSync(join(x.watch, rel));
     const remote = await bucket.bytes(key);
+    if (mapped !== rel) {
+      const magic = new TextDecoder().decode(remote.subarray(0, 4)) + new TextDecoder().decode(remote.subarray(remote.length - 4));
+      if (magic !== "PAR1PAR1") problems.push(`object ${key} for ${rel} is not a Parquet file`);
+      continue;
+    }
+    const local = readFileSync(join(x.watch, rel));
     if (md5(local) !== md5(remote)) problems.push(`object ${key} differs from ${rel} (${remote.length} vs ${local.length} bytes)`);
   }
   for (const key of objects.keys()) {

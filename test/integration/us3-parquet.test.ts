@@ -1,0 +1,167 @@
+/**
+ * User story 3 end to end with the compiled binary and the real S3 server: table exports become
+ * `<name>.parquet` at the same path and the export itself is never uploaded; a million rows come
+ * back from the Parquet exactly as DuckDB reads them from the CSV; regular files next to them go up
+ * unchanged; a value the sample did not foresee widens the column and converts again (aborting the
+ * multipart upload already under way); a broken export goes to the error folder with its line
+ * number while the rest goes on.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { newBucket, type TestBucket } from "../harness/bucket.ts";
+import { dspEnv } from "../harness/dsp-env.ts";
+import { runDsp } from "../harness/dsp-process.ts";
+import { settledViolations } from "../harness/invariants.ts";
+import { makeWorkDir, type WorkDir } from "../harness/workdir.ts";
+import { mulberry32 } from "../support/random.ts";
+import { writeReferenceCsv } from "../support/table-data.ts";
+
+const MiB = 1024 ** 2;
+let duck: DuckDBConnection | undefined;
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  duck ??= await (await DuckDBInstance.create(":memory:")).connect();
+  return (await duck.runAndReadAll(query)).getRowObjectsJson() as Record<string, unknown>[];
+}
+afterAll(() => duck?.closeSync());
+
+/** The object downloaded next to the test's files, for DuckDB to read. */
+async function download(bucket: TestBucket, key: string, wd: WorkDir): Promise<string> {
+  const path = join(wd.root, key.replaceAll("/", "_"));
+  writeFileSync(path, await bucket.bytes(key));
+  return path;
+}
+
+describe("US3: table exports become Parquet", () => {
+  test("scenario 1 and 3: only sales.parquet goes up for sales.csv, at the same path, typed, while other files go up unchanged", async () => {
+    const bucket = await newBucket("us3s1");
+    const wd = makeWorkDir("us3s1");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(wd.watch, "exports/2026"), { recursive: true });
+    const csvBytes = writeReferenceCsv(join(wd.watch, "exports/2026/sales.csv"), 200_000);
+    writeFileSync(join(wd.watch, "exports/2026/readme.txt"), "not a table");
+    writeFileSync(join(wd.watch, "exports/2026/codes.tsv"), "zip\tcity\n00501\tHoltsville\n02134\tAllston\n");
+    const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    expect(await bucket.keys()).toEqual(["exports/2026/codes.parquet", "exports/2026/readme.txt", "exports/2026/sales.parquet"]);
+    expect(new TextDecoder().decode(await bucket.bytes("exports/2026/readme.txt"))).toBe("not a table");
+    const head = await bucket.head("exports/2026/sales.parquet");
+    expect(head.contentType).toBe("application/vnd.apache.parquet");
+    expect(head.metadata["dsp-source"]).toBe(encodeURIComponent("exports/2026/sales.csv"));
+    expect(head.size).toBeLessThan(csvBytes * 0.4);
+    const uploaded = r.lines.find((l) => l.msg === "uploaded" && l.file === "exports/2026/sales.csv");
+    expect(uploaded).toMatchObject({ key: "exports/2026/sales.parquet", converted: "parquet", rows: 200_000, header: true });
+
+    const sales = await download(bucket, "exports/2026/sales.parquet", wd);
+    const types = await sql(`DESCRIBE SELECT * FROM read_parquet('${sales}')`);
+    expect(types.map((t) => `${t.column_name}:${t.column_type}`)).toEqual([
+      "id:BIGINT",
+      "amount:DOUBLE",
+      "name:VARCHAR",
+      "created_at:TIMESTAMP WITH TIME ZONE",
+      "active:BOOLEAN",
+      "score:BIGINT",
+      "day:DATE",
+    ]);
+    // Leading zeros survive: the zip codes stay text.
+    const codes = await download(bucket, "exports/2026/codes.parquet", wd);
+    expect(await sql(`SELECT zip, city FROM read_parquet('${codes}') ORDER BY zip`)).toEqual([
+      { zip: "00501", city: "Holtsville" },
+      { zip: "02134", city: "Allston" },
+    ]);
+    expect(await settledViolations(bucket, { watch: wd.watch, errorDir: join(wd.watch, ".dsp-errors"), stateDir: wd.state, mapKey: parquetKeys })).toEqual([]);
+  });
+
+  test("scenario 2: one million rows all come back, every value equal to DuckDB's reading of the CSV", async () => {
+    const bucket = await newBucket("us3s2");
+    const wd = makeWorkDir("us3s2");
+    const csv = join(wd.watch, "million.csv");
+    writeReferenceCsv(csv, 1_000_000, 7);
+    const r = await runDsp({ env: dspEnv(bucket, wd, { DSP_PART_SIZE: "5MiB" }), args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    const parquet = await download(bucket, "million.parquet", wd);
+    const source = `read_csv('${csv}', header = true, columns = {'id': 'BIGINT', 'amount': 'DOUBLE', 'name': 'VARCHAR', 'created_at': 'TIMESTAMPTZ', 'active': 'BOOLEAN', 'score': 'BIGINT', 'day': 'DATE'})`;
+    expect(await sql(`SELECT count(*)::INTEGER AS n FROM read_parquet('${parquet}')`)).toEqual([{ n: 1_000_000 }]);
+    // Both directions of the difference are empty: same rows, same values, same nulls.
+    expect(await sql(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM read_parquet('${parquet}') EXCEPT ALL SELECT * FROM ${source})`)).toEqual([{ n: 0 }]);
+    expect(await sql(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM ${source} EXCEPT ALL SELECT * FROM read_parquet('${parquet}'))`)).toEqual([{ n: 0 }]);
+  });
+
+  test("a value the sample did not foresee widens its column: the multipart upload under way is aborted and the file converted again", async () => {
+    const bucket = await newBucket("us3widen");
+    const wd = makeWorkDir("us3widen");
+    // 16 MiB of integers and incompressible text (beyond the 4 MiB sample, and enough Parquet for a
+    // multipart upload to be under way), then one text value in the integer column.
+    const rnd = mulberry32(11);
+    const lines = ["n,payload"];
+    let i = 0;
+    for (let size = 0; size < 16 * MiB; i++) {
+      const line = `${i},${Math.floor(rnd() * 2 ** 52).toString(36)}${Math.floor(rnd() * 2 ** 52).toString(36)}${Math.floor(rnd() * 2 ** 52).toString(36)}`;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    lines.push("not-a-number,last");
+    writeFileSync(join(wd.watch, "grow.csv"), lines.join("\n") + "\n");
+    const env = dspEnv(bucket, wd, { DSP_PARQUET_ROW_GROUP_SIZE: "1MiB", DSP_PART_SIZE: "5MiB" });
+    const r = await runDsp({ env, args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    const widened = r.lines.find((l) => l.msg === "column type widened: converting again");
+    expect(widened).toMatchObject({ file: "grow.csv", column: "n", from: "INT64", to: "STRING", line: i + 2 });
+    expect(r.lines.find((l) => l.msg === "uploaded")).toMatchObject({ rows: i + 1, attempts: 2 });
+    expect(r.lines.some((l) => l.msg === "multipart upload aborted" && l.file === "grow.csv")).toBe(true);
+    expect(await bucket.multipartUploads()).toEqual([]);
+    const parquet = await download(bucket, "grow.parquet", wd);
+    expect(await sql(`SELECT n FROM read_parquet('${parquet}') WHERE payload = 'last'`)).toEqual([{ n: "not-a-number" }]);
+    expect(await sql(`SELECT n FROM read_parquet('${parquet}') LIMIT 1`)).toEqual([{ n: "0" }]);
+  });
+
+  test("a ragged export fails with its line number into the error folder; nothing of it is uploaded; the rest goes on", async () => {
+    const bucket = await newBucket("us3bad");
+    const wd = makeWorkDir("us3bad");
+    writeFileSync(join(wd.watch, "bad.csv"), "a,b,c\n1,2,3\n4,5\n6,7,8\n");
+    writeFileSync(join(wd.watch, "quote.csv"), 'a,b\n1,"open\n2,3\n');
+    writeFileSync(join(wd.watch, "good.csv"), "a,b\n1,2\n");
+    const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+    expect(r.code).toBe(3);
+    expect(await bucket.keys()).toEqual(["good.parquet"]);
+    const errorDir = join(wd.watch, ".dsp-errors");
+    const bad = JSON.parse(readFileSync(join(errorDir, "bad.csv.error.json"), "utf8"));
+    expect(bad.error).toMatchObject({ type: "CONVERT_FAILED", reason: "CSV_RAGGED_ROW", line: 3 });
+    expect(bad.error.details).toContain("line 3 has 2 fields, expected 3");
+    const quote = JSON.parse(readFileSync(join(errorDir, "quote.csv.error.json"), "utf8"));
+    expect(quote.error).toMatchObject({ type: "CONVERT_FAILED", reason: "CSV_UNTERMINATED_QUOTE", line: 2 });
+    expect(existsSync(join(wd.watch, "bad.csv"))).toBe(false);
+    expect(await bucket.multipartUploads()).toEqual([]);
+  });
+});
+
+describe("dsp convert: one export to Parquet without S3, as dsp run would convert it", () => {
+  test("writes the Parquet where told and says what it found; a broken export exits 3 with its line; a non-table exits 2", async () => {
+    const wd = makeWorkDir("convert");
+    const csv = join(wd.root, "in.csv");
+    writeFileSync(csv, "id;price;label\n1;2.5;a\n2;3.75;\n");
+    const out = join(wd.root, "out.parquet");
+    const ok = await runDsp({ env: {}, args: ["convert", csv, "-o", out] });
+    expect(ok.code).toBe(0);
+    expect(ok.output).toContain("2 rows, 3 columns (id:INT64, price:DOUBLE, label:STRING)");
+    expect(ok.output).toContain('delimiter ";"');
+    expect(await sql(`SELECT * FROM read_parquet('${out}') ORDER BY id`)).toEqual([
+      { id: "1", price: 2.5, label: "a" },
+      { id: "2", price: 3.75, label: null },
+    ]);
+    writeFileSync(csv, "a,b\n1,2\n3\n");
+    const bad = await runDsp({ env: {}, args: ["convert", csv, "-o", out] });
+    expect(bad.code).toBe(3);
+    expect(bad.output).toContain("CSV_RAGGED_ROW");
+    expect(bad.output).toContain("line 3 has 1 fields, expected 2");
+    const notTable = await runDsp({ env: {}, args: ["convert", join(wd.root, "x.pdf"), "-o", out] });
+    expect(notTable.code).toBe(2);
+    expect(notTable.output).toContain("not a table export");
+  });
+});
+
+/** Table exports map to <name>.parquet; everything else to itself. */
+function parquetKeys(rel: string): string {
+  return /\.(csv|tsv)$/i.test(rel) ? rel.replace(/\.[^.]+$/, ".parquet") : rel;
+}

@@ -1,0 +1,14 @@
+import { expect, test } from "bun:test";
+import { parquetPathFor, tableFormatOf } from "../../../src/convert/table-kind.ts";
+
+test("table formats are recognised by extension, case-insensitively, and nothing else is", () => {
+  expect(tableFormatOf("a/b/sales.csv")).toBe("csv");
+  expect(tableFormatOf("EXPORT.CSV")).toBe("csv");
+  expect(tableFormatOf("x/data.tsv")).toBe("tsv");
+  for (const other of ["a/b/report.pdf", "csv", "a.csv/readme", "notes.csv.txt", "a/.csv", "archive.csv.gz"]) expect(tableFormatOf(other)).toBeUndefined();
+});
+
+test("the Parquet object takes the same path with .parquet instead of the table extension", () => {
+  expect(parquetPathFor("a/b/sales.csv")).toBe("a/b/sales.parquet");
+  expect(parquetPathFor("v1.2/export.final.TSV")).toBe("v1.2/export.final.parquet");
+});
