@@ -8,6 +8,8 @@ import { statSync } from "node:fs";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = `${root}dist/dsp`;
-await $`bun build --compile --minify --sourcemap=none ${root}src/cli/main.ts --outfile ${out}`.quiet();
+// The Parquet encoding worker is a second entrypoint: a compiled binary carries a Worker's code only
+// when it is listed (src/convert/parquet/worker-encoder.ts loads it by its path).
+await $`bun build --compile --minify --sourcemap=none ${root}src/cli/main.ts ${root}src/convert/parquet/encode-worker.ts --outfile ${out}`.quiet();
 const mib = (statSync(out).size / 1024 ** 2).toFixed(1);
 console.log(`built ${out} (${mib} MiB)`);

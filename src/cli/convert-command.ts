@@ -9,6 +9,7 @@
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { ColumnType, Compression } from "../convert/column-types.ts";
 import { ConversionError, WidenNeeded } from "../convert/table-converter.ts";
 import { converterFor, tableFormatOf } from "../convert/table-kind.ts";
@@ -20,6 +21,8 @@ export interface ConvertFlags {
   out?: string;
   compression?: string;
   rowGroupSize?: string;
+  /** commander's negation of --single-thread. */
+  singleThread?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -46,6 +49,7 @@ export async function convertCommand(input: string, flags: ConvertFlags): Promis
           rowGroupBytes,
           keyValueMetadata: { "dsp.source": input, "dsp.version": VERSION },
           typeOverrides: overrides,
+          parallelEncoding: !flags.singleThread && availableParallelism() > 1,
         });
         const seconds = (performance.now() - started) / 1000;
         process.stderr.write(

@@ -50,6 +50,7 @@ program
   .option("-o, --out <path>", "write the Parquet here (default: standard output)")
   .option("--compression <codec>", "zstd or snappy", "zstd")
   .option("--row-group-size <MiB>", "column data per row group, in MiB", "16")
+  .option("--single-thread", "encode Parquet on the main thread (by default a worker does, on machines with 2+ cores)")
   .action(async (file, flags) => {
     process.exitCode = await convertCommand(file, flags);
   });

@@ -5,8 +5,9 @@
  *   2. the delimiter is sniffed (tab forced for .tsv), the sample is tokenized once to infer the
  *      column types and to decide whether the first row is a header;
  *   3. the sample and then the rest of the stream are tokenized into typed column builders; a row
- *      group is encoded and written (awaiting the consumer) each time the builders hold
- *      `rowGroupBytes`, so memory is one row group plus one input chunk, whatever the file size.
+ *      group is handed to the writer each time the builders hold `rowGroupBytes` and encoded
+ *      (in a worker with `parallelEncoding`) while the next one fills (row-group-pipeline.ts), so
+ *      memory is two row groups plus one input chunk, whatever the file size.
  *
  * A later value that does not fit the type the sample chose throws WidenNeeded: the caller aborts
  * what it wrote and converts again with that column widened (`typeOverrides`); a value is never
@@ -23,6 +24,8 @@ import { detectHeader, makeColumnNames, type ColumnRename } from "./csv/header.t
 import { delimiterForFileName, sniffDialect } from "./csv/sniff.ts";
 import { ColumnBuilder, SAMPLE_BYTES, TypeInference } from "./infer/index.ts";
 import { ParquetWriter } from "./parquet/parquet-writer.ts";
+import { workerEncoder } from "./parquet/worker-encoder.ts";
+import { RowGroupPipeline } from "./row-group-pipeline.ts";
 import { ConversionError, WidenNeeded, type TableConverter } from "./table-converter.ts";
 
 /** Rows handed to header detection (as strings: it runs once per file). */
@@ -41,6 +44,7 @@ export const convertCsv: TableConverter = async (source, write, opts) => {
       compression: opts.compression,
       keyValueMetadata: { ...opts.keyValueMetadata, "dsp.csv.delimiter": String.fromCharCode(sniff.dialect.delimiter), "dsp.csv.header": String(plan.header) },
       write,
+      encoder: opts.parallelEncoding ? workerEncoder : undefined,
     });
     const builders = plan.columns.map((c) => new ColumnBuilder(c.type, 64 * 1024));
     const width = plan.columns.length;
@@ -68,33 +72,27 @@ export const convertCsv: TableConverter = async (source, write, opts) => {
         rows++;
       },
     });
-    const flushIfFull = async (force: boolean) => {
-      let size = 0;
-      for (const b of builders) size += b.byteSize;
-      if (size === 0 || (!force && size < opts.rowGroupBytes)) return;
-      if (builders[0]!.rows === 0) return;
-      await writer.writeRowGroup(builders.map((b) => b.take()));
-      // The row group's typed arrays are garbage now, but Bun collects large array buffers late:
-      // without this, two or three row groups' worth stayed resident (68 MB CSV, 16 MiB groups:
-      // 161 MiB peak RSS; with it, 113 MiB). One full collection per row group costs a few ms.
-      Bun.gc(true);
-    };
-    for (const chunk of sample.chunks) {
-      tokenizer.push(chunk);
-      await flushIfFull(false);
-    }
-    sample.chunks.length = 0; // the sample's bytes are no longer needed
-    if (!sample.ended) {
-      for (;;) {
-        const next = await input.next();
-        if (next.done) break;
-        tokenizer.push(next.value);
-        await flushIfFull(false);
+    const pipeline = new RowGroupPipeline(writer, builders, opts.rowGroupBytes);
+    try {
+      for (const chunk of sample.chunks) {
+        tokenizer.push(chunk);
+        await pipeline.maybeFlush();
       }
+      sample.chunks.length = 0; // the sample's bytes are no longer needed
+      if (!sample.ended) {
+        for (;;) {
+          const next = await input.next();
+          if (next.done) break;
+          tokenizer.push(next.value);
+          await pipeline.maybeFlush();
+        }
+      }
+      tokenizer.end();
+      await pipeline.finish();
+    } catch (err) {
+      await pipeline.abandon();
+      throw err;
     }
-    tokenizer.end();
-    await flushIfFull(true);
-    await writer.finish();
     return {
       rows,
       columns: plan.columns,

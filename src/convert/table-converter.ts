@@ -16,7 +16,14 @@ export type ConversionErrorCode =
   | "CSV_BAD_QUOTE"
   | "CSV_ROW_TOO_LARGE"
   | "CSV_TOO_MANY_FIELDS"
-  | "CSV_INVALID_UTF8";
+  | "CSV_INVALID_UTF8"
+  | "JSON_INVALID"
+  | "JSON_TRUNCATED"
+  | "JSON_INVALID_UTF8"
+  | "JSON_NOT_RECORDS"
+  | "JSON_DUPLICATE_KEY"
+  | "JSON_RECORD_TOO_LARGE"
+  | "JSON_TOO_MANY_KEYS";
 
 export class ConversionError extends Error {
   readonly code: ConversionErrorCode;
@@ -63,6 +70,8 @@ export interface TableConvertOptions {
    * column the sample did not have). Applied on top of the sample's inference.
    */
   typeOverrides?: ReadonlyMap<string, ColumnType>;
+  /** Encode row groups in a Worker while the next one is read (use both cores). */
+  parallelEncoding?: boolean;
 }
 
 export interface TableConvertResult {

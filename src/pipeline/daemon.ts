@@ -16,6 +16,7 @@ import type { S3Api } from "../upload/s3-api.ts";
 import { S3Health } from "../upload/s3-health.ts";
 import type { RetryEnv } from "../upload/retry.ts";
 import { Semaphore } from "../util/semaphore.ts";
+import { availableParallelism } from "node:os";
 import { BufferPool } from "../util/buffer-pool.ts";
 import { MemoryGovernor } from "../util/memory-governor.ts";
 import { abortableSleep } from "../util/sleep.ts";
@@ -113,7 +114,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     watchDir: config.watchDir,
     errorDir: config.errorDir,
     convert: config.convert.tables
-      ? { compression: config.convert.compression === "snappy" ? "SNAPPY" : "ZSTD", rowGroupBytes: config.convert.rowGroupBytes, slots: new Semaphore(config.convert.parallel) }
+      ? { compression: config.convert.compression === "snappy" ? "SNAPPY" : "ZSTD", rowGroupBytes: config.convert.rowGroupBytes, slots: new Semaphore(config.convert.parallel), parallelEncoding: availableParallelism() > 1 }
       : undefined,
   };
 

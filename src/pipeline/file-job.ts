@@ -45,7 +45,7 @@ export interface JobDeps {
   watchDir: string;
   errorDir: string;
   /** Table conversion (DSP_CONVERT_TABLES and friends); undefined = tables are uploaded as they are. */
-  convert?: { compression: Compression; rowGroupBytes: number; slots: Semaphore };
+  convert?: { compression: Compression; rowGroupBytes: number; slots: Semaphore; parallelEncoding: boolean };
 }
 
 export type JobOutcome =
@@ -168,7 +168,7 @@ async function convertTable(
   let done;
   try {
     done = await convertAndUpload(
-      { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, log: deps.log },
+      { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, parallelEncoding: table.parallelEncoding, log: deps.log },
       { relPath: file.relPath, handle, size, format: tableFormatOf(file.relPath)! },
       { key, metadata: sourceMetadata(file.relPath, fp) },
       hooks,

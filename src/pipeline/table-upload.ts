@@ -34,6 +34,8 @@ export interface TableUploadDeps {
   partSize: number;
   compression: Compression;
   rowGroupBytes: number;
+  /** Encode row groups in a worker thread (machines with 2+ cores). */
+  parallelEncoding: boolean;
   log: Logger;
 }
 
@@ -59,6 +61,7 @@ export async function convertAndUpload(
       rowGroupBytes: deps.rowGroupBytes,
       keyValueMetadata: { "dsp.source": source.relPath, "dsp.version": target.metadata["dsp-version"] ?? "" },
       typeOverrides: overrides,
+      parallelEncoding: deps.parallelEncoding,
     }).then(
       (r) => {
         channel.close();

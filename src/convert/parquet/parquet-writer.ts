@@ -15,7 +15,7 @@
 import type { ByteSinkFn, ColumnChunk, ColumnSpec, Compression } from "../column-types.ts";
 import { VERSION } from "../../version.ts";
 import { validateRowGroup } from "./chunk-validation.ts";
-import { ColumnChunkEncoder } from "./column-chunk-encoder.ts";
+import { inlineEncoder, type EncoderSettings, type RowGroupEncoder } from "./row-group-encoder.ts";
 import type { ColumnChunkFooterEntry, RowGroupFooterEntry } from "./file-metadata.ts";
 import { writeFileMetaData } from "./file-metadata.ts";
 import { GrowableBytes, writeUint32LE } from "./scratch-buffers.ts";
@@ -36,6 +36,11 @@ export interface ParquetWriterOptions {
   dictionaryPageSizeBytes?: number;
   /** ZSTD level (default ZSTD_LEVEL). */
   zstdLevel?: number;
+  /**
+   * Where row groups are encoded: given the settings, returns an encoder (default: on this
+   * thread). `workerEncoder` moves the encoding to a Worker. The writer closes it when it ends.
+   */
+  encoder?: (settings: EncoderSettings) => RowGroupEncoder;
 }
 
 const DEFAULT_PAGE_SIZE_BYTES = 1 << 20;
@@ -50,7 +55,7 @@ export class ParquetWriter {
   private readonly keyValueMetadata: Record<string, string>;
   private readonly sink: ByteSinkFn;
   private readonly createdBy: string;
-  private readonly encoder: ColumnChunkEncoder;
+  private readonly encoder: RowGroupEncoder;
   private readonly rowGroups: RowGroupFooterEntry[] = [];
   private state: WriterState = "open";
   private written = 0;
@@ -76,11 +81,12 @@ export class ParquetWriter {
     this.keyValueMetadata = { ...opts.keyValueMetadata };
     this.sink = opts.write;
     this.createdBy = opts.createdBy ?? `dsp version ${VERSION}`;
-    this.encoder = new ColumnChunkEncoder(
-      opts.compression,
-      { pageSizeBytes, dictionaryPageSizeBytes, maxPageRows: MAX_PAGE_ROWS },
-      opts.zstdLevel ?? ZSTD_LEVEL,
-    );
+    const settings: EncoderSettings = {
+      compression: opts.compression,
+      limits: { pageSizeBytes, dictionaryPageSizeBytes, maxPageRows: MAX_PAGE_ROWS },
+      zstdLevel: opts.zstdLevel ?? ZSTD_LEVEL,
+    };
+    this.encoder = (opts.encoder ?? inlineEncoder)(settings);
   }
 
   /** Bytes handed to `write` and acknowledged so far. */
@@ -135,7 +141,15 @@ export class ParquetWriter {
     } catch (error) {
       this.state = "failed";
       throw error;
+    } finally {
+      this.encoder.close();
     }
+  }
+
+  /** Gives up on the file: releases the encoder (a worker) without writing anything more. */
+  abandon(): void {
+    this.state = "failed";
+    this.encoder.close();
   }
 
   private async writeValidRowGroup(columns: ColumnChunk[], rows: number): Promise<void> {
@@ -143,8 +157,7 @@ export class ParquetWriter {
     const fileOffset = this.written;
     const entries: ColumnChunkFooterEntry[] = [];
     let totalByteSize = 0;
-    for (const chunk of columns) {
-      const encoded = this.encoder.encode(chunk);
+    for (const encoded of await this.encoder.encode(columns)) {
       const start = this.written;
       const entry: ColumnChunkFooterEntry = {
         dataPageOffset: start + encoded.dictionaryPageLength,

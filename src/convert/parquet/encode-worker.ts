@@ -1,0 +1,31 @@
+/**
+ * The Worker side of worker-encoder.ts: receives row groups (their buffers transferred), encodes
+ * and compresses every column chunk, and sends the pages back (transferred too). One encoder per
+ * settings, kept for the worker's life: its scratch buffers are reused from row group to row group.
+ *
+ * Messages in:  { id, settings, columns }      out: { id, encoded } | { id, error }
+ * Must be listed as an entrypoint of the compiled binary (scripts/build.ts).
+ */
+import type { ColumnChunk } from "../column-types.ts";
+import { ColumnChunkEncoder } from "./column-chunk-encoder.ts";
+import type { EncoderSettings } from "./row-group-encoder.ts";
+
+declare const self: Worker;
+
+const encoders = new Map<string, ColumnChunkEncoder>();
+
+self.onmessage = (event: MessageEvent<{ id: number; settings: EncoderSettings; columns: ColumnChunk[] }>) => {
+  const { id, settings, columns } = event.data;
+  try {
+    const key = JSON.stringify(settings);
+    let encoder = encoders.get(key);
+    if (!encoder) {
+      encoder = new ColumnChunkEncoder(settings.compression, settings.limits, settings.zstdLevel);
+      encoders.set(key, encoder);
+    }
+    const encoded = columns.map((c) => encoder.encode(c));
+    self.postMessage({ id, encoded }, encoded.map((e) => e.bytes.buffer as ArrayBuffer));
+  } catch (err) {
+    self.postMessage({ id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
+  }
+};

@@ -1,0 +1,63 @@
+/**
+ * The tail every table converter shares: typed column builders fill up; once they hold
+ * `rowGroupBytes`, their chunks are handed to the Parquet writer as one row group, and the reader
+ * goes on filling the next one while this one is encoded (in a worker, when the writer has one)
+ * and written. At most one row group is in flight: the next hand-over first waits for it, so
+ * memory stays at two row groups and the sink's pace (S3) still reaches the reader.
+ *
+ * Invariants: builders are taken only when no row group is in flight; every path out (finish,
+ * abandon) settles the in-flight row group first; after abandon the writer's worker is released.
+ */
+import type { ColumnBuilder } from "./infer/index.ts";
+import type { ParquetWriter } from "./parquet/parquet-writer.ts";
+
+export class RowGroupPipeline {
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly writer: ParquetWriter,
+    private readonly builders: readonly ColumnBuilder[],
+    private readonly rowGroupBytes: number,
+  ) {}
+
+  /** Call between input chunks: hands over a row group when the builders hold enough. */
+  async maybeFlush(): Promise<void> {
+    let size = 0;
+    for (const b of this.builders) size += b.byteSize;
+    if (size >= this.rowGroupBytes) await this.handOver();
+  }
+
+  /** Writes what is left and the footer. */
+  async finish(): Promise<void> {
+    await this.handOver();
+    await this.settle();
+    await this.writer.finish();
+  }
+
+  /** Gives up: waits for the row group in flight (its error is not the interesting one) and releases the writer. */
+  async abandon(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    this.inFlight = undefined;
+    this.writer.abandon();
+  }
+
+  private async handOver(): Promise<void> {
+    if (this.builders.length === 0 || this.builders[0]!.rows === 0) return;
+    await this.settle();
+    const group = this.writer.writeRowGroup(this.builders.map((b) => b.take()));
+    // Observed by the next settle(); never left unobserved.
+    group.catch(() => undefined);
+    this.inFlight = group;
+  }
+
+  private async settle(): Promise<void> {
+    const previous = this.inFlight;
+    this.inFlight = undefined;
+    if (!previous) return;
+    await previous;
+    // The row group's arrays are garbage now, but Bun collects large array buffers late: without
+    // this, two or three row groups' worth stayed resident (68 MB CSV, 16 MiB groups: 161 MiB peak
+    // RSS; with it, 113 MiB). One full collection per row group costs a few milliseconds.
+    Bun.gc(true);
+  }
+}
