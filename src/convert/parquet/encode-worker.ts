@@ -25,6 +25,9 @@ self.onmessage = (event: MessageEvent<{ id: number; settings: EncoderSettings; c
     }
     const encoded = columns.map((c) => encoder.encode(c));
     self.postMessage({ id, encoded }, encoded.map((e) => e.bytes.buffer as ArrayBuffer));
+    // The row group's columns (transferred here) are garbage now; this heap is collected on its
+    // own schedule, late for large buffers (as on the main thread: row-group-pipeline.ts).
+    Bun.gc(true);
   } catch (err) {
     self.postMessage({ id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
   }
