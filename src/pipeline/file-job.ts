@@ -5,7 +5,8 @@
  * change meanwhile, record the outcome durably, log it. A failure moves the file to the error
  * folder with its reason. Every outcome is logged with the context an operator needs.
  */
-import { open, type FileHandle } from "node:fs/promises";
+import { lstat, open, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
 import { constants } from "node:fs";
 import { DspError, contextFields, describeError, isDspError, toDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -79,6 +80,7 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
     }
     const table = deps.convert && tableFormatOf(file.relPath) ? deps.convert : undefined;
     const key = objectKey(deps.prefix, table ? parquetPathFor(file.relPath) : file.relPath);
+    if (table) await refuseKeyConflict(deps.watchDir, file.relPath, parquetPathFor(file.relPath), key);
     log.info("processing", { file: file.relPath, size, key, convert: table ? "parquet" : undefined });
 
     if (checkRemote) {
@@ -150,6 +152,20 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * `sales.csv` becomes `sales.parquet`; a `sales.parquet` already in the folder would be uploaded to
+ * the same key and the two would overwrite each other, the winner depending on timing. The file
+ * that is already Parquet wins (it is uploaded as it is); the export fails with the reason.
+ */
+async function refuseKeyConflict(watchDir: string, relPath: string, parquetPath: string, key: string): Promise<void> {
+  try {
+    await lstat(join(watchDir, parquetPath));
+  } catch {
+    return;
+  }
+  throw new DspError("KEY_CONFLICT", `${parquetPath} exists next to it: the converted table would overwrite it at ${key}`, { file: relPath, key });
 }
 
 /** A table export: converted on the way, `<name>.parquet` uploaded; one conversion slot held meanwhile. */

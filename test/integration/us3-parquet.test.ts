@@ -209,6 +209,17 @@ describe("dsp convert: one export to Parquet without S3, as dsp run would conver
   });
 });
 
+test("an export next to a Parquet file of the same name fails with KEY_CONFLICT; the Parquet file goes up as it is", async () => {
+  const bucket = await newBucket("us3conflict");
+  const wd = makeWorkDir("us3conflict");
+  writeFileSync(join(wd.watch, "t.parquet"), "PAR1 not really PAR1");
+  writeFileSync(join(wd.watch, "t.csv"), "a\n1\n");
+  const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+  expect(r.code).toBe(3);
+  expect(r.lines.find((l) => l.msg === "failed")).toMatchObject({ file: "t.csv", error: "KEY_CONFLICT" });
+  expect(new TextDecoder().decode(await bucket.bytes("t.parquet"))).toBe("PAR1 not really PAR1");
+});
+
 /** Table exports map to <name>.parquet; everything else to itself. */
 function parquetKeys(rel: string): string {
   return /\.(csv|tsv)$/i.test(rel) ? rel.replace(/\.[^.]+$/, ".parquet") : rel;
