@@ -53,7 +53,7 @@ export async function convertCommand(input: string, flags: ConvertFlags): Promis
         });
         const seconds = (performance.now() - started) / 1000;
         process.stderr.write(
-          `${input}: ${r.rows} rows, ${r.columns.length} columns (${r.columns.map((c) => `${c.name}:${c.type}`).join(", ")}), ` +
+          `${input}: ${r.rows} rows, ${r.columns.length} columns (${describeColumns(r.columns)}), ` +
             `${Object.entries(r.details).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ")}; ${size} → ${r.bytes} bytes ` +
             `(${((100 * r.bytes) / Math.max(1, size)).toFixed(1)}%) in ${seconds.toFixed(2)} s, ${(size / 1e6 / seconds).toFixed(1)} MB/s\n`,
         );
@@ -95,4 +95,10 @@ async function* chunks(fd: number, size: number): AsyncGenerator<Uint8Array> {
 
 function writeAll(fd: number, chunk: Uint8Array): void {
   for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+}
+
+/** The first columns with their types; a wide table (XML exports reach hundreds) is cut short. */
+function describeColumns(columns: readonly { name: string; type: string }[], max = 24): string {
+  const shown = columns.slice(0, max).map((c) => `${c.name}:${c.type}`).join(", ");
+  return columns.length > max ? `${shown}, … ${columns.length - max} more` : shown;
 }

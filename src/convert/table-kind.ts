@@ -2,15 +2,16 @@
  * Which files are table exports that dsp converts to Parquet, and the name the Parquet object
  * takes: the same relative path with the table extension replaced by `.parquet` (FR-033):
  * `a/b/sales.csv` → `a/b/sales.parquet`. Extensions are matched case-insensitively (`.CSV` from
- * Windows exporters). JSON, JSONL and XML are recognised by the requirements but not converted
- * yet: until their readers land they are uploaded as they are (README, "Conversion").
+ * Windows exporters). JSON and JSONL are recognised by the requirements but not converted yet:
+ * until their reader lands they are uploaded as they are (README, "Table exports").
  */
 import type { TableConverter } from "./table-converter.ts";
 import { convertCsv } from "./csv-to-parquet.ts";
+import { convertXml } from "./xml/xml-to-parquet.ts";
 
-export type TableFormat = "csv" | "tsv";
+export type TableFormat = "csv" | "tsv" | "xml";
 
-const FORMATS: Record<string, TableFormat> = { ".csv": "csv", ".tsv": "tsv" };
+const FORMATS: Record<string, TableFormat> = { ".csv": "csv", ".tsv": "tsv", ".xml": "xml" };
 
 export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 
@@ -32,5 +33,7 @@ export function converterFor(format: TableFormat): TableConverter {
     case "csv":
     case "tsv":
       return convertCsv;
+    case "xml":
+      return convertXml;
   }
 }

@@ -78,3 +78,20 @@ test("every CSV/TSV of vega-datasets converts, and every value equals DuckDB's r
   expect(overall).toBeGreaterThan(0.6);
   expect(meanRealistic).toBeGreaterThan(0.6);
 }, 300_000);
+
+test("world-countries: the XML export converts to one row per <country>, and agrees with the CSV export of the same data", async () => {
+  const wd = makeWorkDir("countries");
+  const dist = join(import.meta.dir, "../../node_modules/world-countries/dist");
+  const fromXml = join(wd.root, "xml.parquet");
+  const fromCsv = join(wd.root, "csv.parquet");
+  const xml = await runDsp({ env: {}, args: ["convert", join(dist, "countries.xml"), "-o", fromXml] });
+  expect(xml.code).toBe(0);
+  expect(xml.output).toContain('recordPath "/countries/country"');
+  expect((await runDsp({ env: {}, args: ["convert", join(dist, "countries.csv"), "-o", fromCsv] })).code).toBe(0);
+  const same = await sql(
+    `SELECT count(*)::INTEGER AS n FROM read_parquet(${q(fromXml)}) x JOIN read_parquet(${q(fromCsv)}) c
+       ON x."cca3" = c."cca3" AND x."name.common" = c."name.common" AND x."region" = c."region" AND x."area" = c."area"`,
+  );
+  expect(same).toEqual([{ n: 250 }]);
+  expect(await sql(`SELECT count(*)::INTEGER AS n FROM read_parquet(${q(fromXml)})`)).toEqual([{ n: 250 }]);
+});

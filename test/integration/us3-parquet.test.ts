@@ -220,6 +220,32 @@ test("an export next to a Parquet file of the same name fails with KEY_CONFLICT;
   expect(new TextDecoder().decode(await bucket.bytes("t.parquet"))).toBe("PAR1 not really PAR1");
 });
 
+test("an XML export becomes Parquet: attributes and child elements as typed columns, nested elements as JSON", async () => {
+  const bucket = await newBucket("us3xml");
+  const wd = makeWorkDir("us3xml");
+  writeFileSync(
+    join(wd.watch, "orders.xml"),
+    `<?xml version="1.0" encoding="UTF-8"?>
+<orders>
+  <order id="1"><customer>Ada &amp; Co</customer><total>12.50</total><placed>2026-11-01T10:00:00Z</placed><items><item sku="a"/><item sku="b"/></items></order>
+  <order id="2"><customer>Zoë</customer><total>7</total><placed>2026-11-02T11:30:00Z</placed></order>
+</orders>
+`,
+  );
+  const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+  expect(r.code).toBe(0);
+  expect(await bucket.keys()).toEqual(["orders.parquet"]);
+  expect(r.lines.find((l) => l.msg === "uploaded")).toMatchObject({ rows: 2, recordElement: "order" });
+  const parquet = await download(bucket, "orders.parquet", wd);
+  const types = await sql(`DESCRIBE SELECT * FROM read_parquet('${parquet}')`);
+  expect(types.map((t) => `${t.column_name}:${t.column_type}`)).toEqual(["id:BIGINT", "customer:VARCHAR", "total:DOUBLE", "placed:TIMESTAMP WITH TIME ZONE", "items:JSON"]);
+  const rows = await sql(`SELECT id, customer, total, items FROM read_parquet('${parquet}') ORDER BY id`);
+  expect(rows).toEqual([
+    { id: "1", customer: "Ada & Co", total: 12.5, items: '{"item":[{"@sku":"a"},{"@sku":"b"}]}' },
+    { id: "2", customer: "Zoë", total: 7, items: null },
+  ]);
+});
+
 /** Table exports map to <name>.parquet; everything else to itself. */
 function parquetKeys(rel: string): string {
   return /\.(csv|tsv)$/i.test(rel) ? rel.replace(/\.[^.]+$/, ".parquet") : rel;

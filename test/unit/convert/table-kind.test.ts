@@ -5,6 +5,7 @@ test("table formats are recognised by extension, case-insensitively, and nothing
   expect(tableFormatOf("a/b/sales.csv")).toBe("csv");
   expect(tableFormatOf("EXPORT.CSV")).toBe("csv");
   expect(tableFormatOf("x/data.tsv")).toBe("tsv");
+  expect(tableFormatOf("feed.XML")).toBe("xml");
   for (const other of ["a/b/report.pdf", "csv", "a.csv/readme", "notes.csv.txt", "a/.csv", "archive.csv.gz"]) expect(tableFormatOf(other)).toBeUndefined();
 });
 
