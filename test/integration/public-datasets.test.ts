@@ -54,12 +54,14 @@ test("every CSV/TSV of vega-datasets converts, and every value equals DuckDB's r
     const list = ours.map((c) => ident(String(c.column_name))).join(", ");
     const parquet = `read_parquet(${q(out)})`;
     const [counts] = await sql(`SELECT (SELECT count(*) FROM ${parquet})::INTEGER AS ours, (SELECT count(*) FROM ${source})::INTEGER AS duck`);
-    expect({ file: f, ...counts }).toEqual({ file: f, ours: counts!.duck, duck: counts!.duck });
+    const expected: Record<string, unknown> = { file: f, ours: counts!.duck, duck: counts!.duck };
+    expect({ file: f, ...counts } as Record<string, unknown>).toEqual(expected);
     const diff = await sql(
       `SELECT (SELECT count(*) FROM (SELECT ${list} FROM ${parquet} EXCEPT ALL SELECT ${list} FROM ${source}))::INTEGER AS missing,
               (SELECT count(*) FROM (SELECT ${list} FROM ${source} EXCEPT ALL SELECT ${list} FROM ${parquet}))::INTEGER AS extra`,
     );
-    expect({ file: f, ...diff[0] }).toEqual({ file: f, missing: 0, extra: 0 });
+    const none: Record<string, unknown> = { file: f, missing: 0, extra: 0 };
+    expect({ file: f, ...diff[0] } as Record<string, unknown>).toEqual(none);
 
     const a = statSync(src).size;
     const b = statSync(out).size;

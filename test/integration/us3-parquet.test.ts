@@ -119,7 +119,7 @@ describe("US3: table exports become Parquet", () => {
       actives: c.active.true,
       score: [c.score.nulls, c.score.sum],
       day: c.day.sum,
-    }).toEqual({
+    } as Record<string, unknown>).toEqual({
       rows: d!.rows,
       id: [d!.id_sum, d!.id_min, d!.id_max],
       amount: [d!.amount_min, d!.amount_max],

@@ -92,6 +92,6 @@ test("random CSVs: every converted value equals DuckDB's reading of the source w
       `SELECT (SELECT count(*) FROM (SELECT * FROM ${pq} EXCEPT ALL SELECT * FROM ${csv}))::INTEGER AS missing,
               (SELECT count(*) FROM (SELECT * FROM ${csv} EXCEPT ALL SELECT * FROM ${pq}))::INTEGER AS extra`,
     );
-    expect({ where, ...diff }).toEqual({ where, missing: 0, extra: 0 });
+    expect({ where, ...diff } as Record<string, unknown>).toEqual({ where, missing: 0, extra: 0 });
   }
 }, 120_000);
