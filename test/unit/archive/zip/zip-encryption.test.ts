@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { bytesSource, type RandomAccessSource } from "../../../../src/archive/zip/random-access-source.ts";
 import { openZip } from "../../../../src/archive/zip/zip-reader.ts";
 import { buildZip, buildZipDetailed, extraField } from "../../../support/archive/zip-writer.ts";
-import { expectArchiveError, hasZip, listEntries, openBytes, readEntry, run, scratchDir } from "./zip-test-support.ts";
+import { expectArchiveError, listEntries, openBytes, readEntry, run, scratchDir } from "./zip-test-support.ts";
 
 const scratch = scratchDir("encryption");
 afterAll(scratch.remove);
@@ -61,7 +61,7 @@ describe("encryption", () => {
     await expectArchiveError(openBytes(patched), "ARCHIVE_ENCRYPTED");
   });
 
-  test.skipIf(!hasZip)("zip -P (Info-ZIP's traditional encryption) is detected", async () => {
+  test("zip -P (Info-ZIP's traditional encryption) is detected", async () => {
     const file = join(scratch.dir, "data.csv");
     writeFileSync(file, "a,b\n1,2\n");
     const zip = join(scratch.dir, "secret.zip");
