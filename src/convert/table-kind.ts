@@ -2,16 +2,16 @@
  * Which files are table exports that dsp converts to Parquet, and the name the Parquet object
  * takes: the same relative path with the table extension replaced by `.parquet` (FR-033):
  * `a/b/sales.csv` → `a/b/sales.parquet`. Extensions are matched case-insensitively (`.CSV` from
- * Windows exporters). JSON and JSONL are recognised by the requirements but not converted yet:
- * until their reader lands they are uploaded as they are (README, "Table exports").
+ * Windows exporters). `.ndjson` is JSON Lines under another name.
  */
 import type { TableConverter } from "./table-converter.ts";
 import { convertCsv } from "./csv-to-parquet.ts";
+import { convertJson, convertJsonl } from "./json/json-to-parquet.ts";
 import { convertXml } from "./xml/xml-to-parquet.ts";
 
-export type TableFormat = "csv" | "tsv" | "xml";
+export type TableFormat = "csv" | "tsv" | "xml" | "json" | "jsonl";
 
-const FORMATS: Record<string, TableFormat> = { ".csv": "csv", ".tsv": "tsv", ".xml": "xml" };
+const FORMATS: Record<string, TableFormat> = { ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl" };
 
 export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 
@@ -35,5 +35,9 @@ export function converterFor(format: TableFormat): TableConverter {
       return convertCsv;
     case "xml":
       return convertXml;
+    case "json":
+      return convertJson;
+    case "jsonl":
+      return convertJsonl;
   }
 }

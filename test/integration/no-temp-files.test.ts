@@ -16,7 +16,7 @@ import { S3_OPERATIONS, startFaultProxy } from "../harness/fault-proxy.ts";
 import { creationsIn, straceWrap } from "../harness/strace.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
 import { payload } from "../support/payload.ts";
-import { writeReferenceCsv } from "../support/table-data.ts";
+import { writeReferenceCsv, writeReferenceJsonl } from "../support/table-data.ts";
 
 const MiB = 1024 ** 2;
 
@@ -35,11 +35,13 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   await dsp.waitFor((l) => l.msg === "dsp started", "start", 60_000);
 
   proxy.inject({ kind: "status", status: 503, code: "SlowDown", match: S3_OPERATIONS.uploadPart });
-  const names = ["a.txt", "b.json", "big.bin", "big2.bin"];
+  const names = ["a.txt", "b.dat", "big.bin", "big2.bin"];
   for (const [i, n] of names.entries()) writeFileSync(join(wd.watch, n), payload(n.startsWith("big") ? 12 * MiB : 1000 + i, i));
-  // A table export: converted to Parquet in memory and streamed up; its bytes never touch the disk.
+  // Table exports: converted to Parquet in memory and streamed up; their bytes never touch the disk.
   writeReferenceCsv(join(wd.watch, "c.csv"), 150_000);
-  names.push("c.csv");
+  writeReferenceJsonl(join(wd.watch, "d.jsonl"), 50_000);
+  writeFileSync(join(wd.watch, "e.xml"), `<rows>${Array.from({ length: 500 }, (_, i) => `<row id="${i}"><v>${i * 2}</v></row>`).join("")}</rows>`);
+  names.push("c.csv", "d.jsonl", "e.xml");
   writeFileSync(join(wd.watch, "ignored.part"), "partial");
   writeFileSync(join(wd.watch, "huge.bin"), payload(31 * MiB, 9)); // above DSP_MAX_FILE_SIZE: fails
   await dsp.waitForCount((l) => l.msg === "uploaded", names.length + 1, "uploads", 120_000);
@@ -69,6 +71,6 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   // The trace did see dsp's own files, so an empty list above means something.
   expect(created.some((c) => c.path === join(wd.state, "dsp.lock"))).toBe(true);
   expect(created.some((c) => c.path === join(errorDir, "huge.bin.error.json"))).toBe(true);
-  expect((await bucket.keys()).filter((k) => k.startsWith("c."))).toEqual(["c.parquet"]);
+  expect((await bucket.keys()).filter((k) => /^[cde]\./.test(k))).toEqual(["c.parquet", "d.parquet", "e.parquet"]);
   await proxy.stop();
 }, 240_000);

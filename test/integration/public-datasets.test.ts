@@ -97,3 +97,37 @@ test("world-countries: the XML export converts to one row per <country>, and agr
   expect(same).toEqual([{ n: 250 }]);
   expect(await sql(`SELECT count(*)::INTEGER AS n FROM read_parquet(${q(fromXml)})`)).toEqual([{ n: 250 }]);
 });
+
+test("every JSON file of vega-datasets converts; rows, column names and every scalar value equal DuckDB's read_json with the same types", async () => {
+  const wd = makeWorkDir("datasets-json");
+  const files = readdirSync(DATA).filter((f) => f.endsWith(".json")).sort();
+  expect(files.length).toBeGreaterThan(40);
+  let inBytes = 0;
+  let outBytes = 0;
+  for (const f of files) {
+    const src = join(DATA, f);
+    const out = join(wd.root, `${f}.parquet`);
+    const r = await runDsp({ env: {}, args: ["convert", src, "-o", out] });
+    expect({ file: f, code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ file: f, code: 0, output: "" });
+    const ours = await sql(`DESCRIBE SELECT * FROM read_parquet(${q(out)})`);
+    const auto = await sql(`DESCRIBE SELECT * FROM read_json_auto(${q(src)})`);
+    expect({ file: f, names: ours.map((c) => c.column_name) }).toEqual({ file: f, names: auto.map((c) => c.column_name) });
+    const duckType = (t: string) => (t === "JSON" ? "JSON" : (DUCK_TYPE[t] ?? "?"));
+    const columns = ours.map((c) => `${q(String(c.column_name))}: ${q(duckType(String(c.column_type)))}`).join(", ");
+    const source = `read_json(${q(src)}, columns = {${columns}})`;
+    // Nested values are compared as present or absent: their JSON text may differ in spacing.
+    const list = ours.map((c) => (c.column_type === "JSON" ? `(${ident(String(c.column_name))} IS NULL)` : ident(String(c.column_name)))).join(", ");
+    const parquet = `read_parquet(${q(out)})`;
+    const diff = await sql(
+      `SELECT (SELECT count(*) FROM ${parquet})::INTEGER AS ours, (SELECT count(*) FROM ${source})::INTEGER AS duck,
+              (SELECT count(*) FROM (SELECT ${list} FROM ${parquet} EXCEPT ALL SELECT ${list} FROM ${source}))::INTEGER AS missing,
+              (SELECT count(*) FROM (SELECT ${list} FROM ${source} EXCEPT ALL SELECT ${list} FROM ${parquet}))::INTEGER AS extra`,
+    );
+    const expected: Record<string, unknown> = { file: f, ours: diff[0]!.duck, duck: diff[0]!.duck, missing: 0, extra: 0 };
+    expect({ file: f, ...diff[0] } as Record<string, unknown>).toEqual(expected);
+    inBytes += statSync(src).size;
+    outBytes += statSync(out).size;
+  }
+  console.log(`vega-datasets JSON: ${files.length} files, ${(inBytes / 1e6).toFixed(1)} MB → ${(outBytes / 1e6).toFixed(1)} MB (${(100 * (1 - outBytes / inBytes)).toFixed(1)}% smaller)`);
+  expect(1 - outBytes / inBytes).toBeGreaterThan(0.6);
+}, 300_000);

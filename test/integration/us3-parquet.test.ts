@@ -246,7 +246,32 @@ test("an XML export becomes Parquet: attributes and child elements as typed colu
   ]);
 });
 
+test("JSON Lines and JSON arrays become Parquet: integers beyond 2^53 kept exact, nested values as JSON", async () => {
+  const bucket = await newBucket("us3json");
+  const wd = makeWorkDir("us3json");
+  writeFileSync(
+    join(wd.watch, "events.jsonl"),
+    ['{"id": 9007199254740993, "at": "2026-11-01T10:00:00Z", "tags": ["a", "b"], "ok": true}', '{"id": 2, "at": "2026-11-02T10:00:00Z", "tags": [], "ok": false}'].join("\n") + "\n",
+  );
+  writeFileSync(join(wd.watch, "list.json"), '[{"name": "x", "n": 1.5}, {"name": "y", "n": 2}]');
+  const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+  expect(r.code).toBe(0);
+  expect(await bucket.keys()).toEqual(["events.parquet", "list.parquet"]);
+  const events = await download(bucket, "events.parquet", wd);
+  const types = await sql(`DESCRIBE SELECT * FROM read_parquet('${events}')`);
+  expect(types.map((t) => `${t.column_name}:${t.column_type}`)).toEqual(["id:BIGINT", "at:TIMESTAMP WITH TIME ZONE", "tags:JSON", "ok:BOOLEAN"]);
+  expect(await sql(`SELECT id::VARCHAR AS id, tags, ok FROM read_parquet('${events}') ORDER BY ok DESC`)).toEqual([
+    { id: "9007199254740993", tags: '["a","b"]', ok: true },
+    { id: "2", tags: "[]", ok: false },
+  ]);
+  const list = await download(bucket, "list.parquet", wd);
+  expect(await sql(`SELECT name, n FROM read_parquet('${list}') ORDER BY name`)).toEqual([
+    { name: "x", n: 1.5 },
+    { name: "y", n: 2 },
+  ]);
+});
+
 /** Table exports map to <name>.parquet; everything else to itself. */
 function parquetKeys(rel: string): string {
-  return /\.(csv|tsv)$/i.test(rel) ? rel.replace(/\.[^.]+$/, ".parquet") : rel;
+  return /\.(csv|tsv|xml|json|jsonl|ndjson)$/i.test(rel) ? rel.replace(/\.[^.]+$/, ".parquet") : rel;
 }

@@ -6,6 +6,9 @@ test("table formats are recognised by extension, case-insensitively, and nothing
   expect(tableFormatOf("EXPORT.CSV")).toBe("csv");
   expect(tableFormatOf("x/data.tsv")).toBe("tsv");
   expect(tableFormatOf("feed.XML")).toBe("xml");
+  expect(tableFormatOf("a.json")).toBe("json");
+  expect(tableFormatOf("a.jsonl")).toBe("jsonl");
+  expect(tableFormatOf("a.ndjson")).toBe("jsonl");
   for (const other of ["a/b/report.pdf", "csv", "a.csv/readme", "notes.csv.txt", "a/.csv", "archive.csv.gz"]) expect(tableFormatOf(other)).toBeUndefined();
 });
 
