@@ -1,10 +1,11 @@
 /**
  * Conversion benchmark: the compiled binary (`dsp convert`, the code `dsp run` uses before
- * uploading) against DuckDB (@duckdb/node-api, threads=1 and threads=2, ZSTD) on the same
- * generated CSV in the same run. The issue's reference shape: int id, float, short string, ISO
- * timestamp, boolean, nullable int, date.
+ * uploading; with its encoding worker, and --single-thread) against DuckDB (@duckdb/node-api,
+ * threads=1 and threads=2, ZSTD) on the same generated CSV and JSON Lines files in the same run.
+ * The issue's reference shape: int id, float, short string, ISO timestamp, boolean, nullable int,
+ * date.
  *
- *   bun scripts/build.ts && bun scripts/bench-convert.ts [--mb 500] [--rounds 3]
+ *   bun scripts/build.ts && bun scripts/bench-convert.ts [--mb 500] [--rounds 3] [--format csv,jsonl]
  *
  * Per run: wall time, peak RSS and CPU time from GNU time (see bench/measure.ts for why), output
  * size. Rounds are interleaved (each round runs every tool once, order rotated), medians reported.
@@ -12,14 +13,14 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeReferenceCsv } from "../test/support/table-data.ts";
-import { measure, type Measurement } from "./bench/measure.ts";
+import { writeReferenceCsv, writeReferenceJsonl } from "../test/support/table-data.ts";
+import { logTail, measure, type Measurement } from "./bench/measure.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const { values } = parseArgs({ options: { mb: { type: "string", default: "500" }, rounds: { type: "string", default: "3" } } });
+const { values } = parseArgs({ options: { mb: { type: "string", default: "500" }, rounds: { type: "string", default: "3" }, format: { type: "string", default: "csv,jsonl" } } });
 const targetBytes = Number(values.mb) * 1e6;
 const rounds = Number(values.rounds);
 const scratch = mkdtempSync(join(tmpdir(), "dsp-bench-convert-"));
@@ -31,15 +32,23 @@ interface Tool {
 }
 const tools: Tool[] = [
   { name: "dsp convert (zstd)", argv: (i, o) => [join(root, "dist/dsp"), "convert", i, "-o", o] },
+  { name: "dsp convert --single-thread (zstd)", argv: (i, o) => [join(root, "dist/dsp"), "convert", i, "-o", o, "--single-thread"] },
   { name: "DuckDB threads=1 (zstd)", argv: (i, o) => [process.execPath, join(root, "scripts/bench/duckdb-convert.ts"), i, o, "1"] },
   { name: "DuckDB threads=2 (zstd)", argv: (i, o) => [process.execPath, join(root, "scripts/bench/duckdb-convert.ts"), i, o, "2"] },
 ];
 
 try {
-  const input = join(scratch, "reference.csv");
-  const rows = Math.round(targetBytes / 68);
-  const inputBytes = writeReferenceCsv(input, rows, 42);
-  console.log(`input: ${rows.toLocaleString()} rows, ${(inputBytes / 1e6).toFixed(1)} MB; ${rounds} rounds`);
+  for (const format of values.format.split(",")) await benchFormat(format);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+async function benchFormat(format: string): Promise<void> {
+  const input = join(scratch, `reference.${format}`);
+  const perRow = format === "jsonl" ? 150 : 68;
+  const rows = Math.round(targetBytes / perRow);
+  const inputBytes = format === "jsonl" ? writeReferenceJsonl(input, rows, 42) : writeReferenceCsv(input, rows, 42);
+  console.log(`\n${format}: ${rows.toLocaleString()} rows, ${(inputBytes / 1e6).toFixed(1)} MB; ${rounds} rounds`);
   const db = await (await DuckDBInstance.create(":memory:")).connect();
   const results = new Map<string, { m: Measurement; out: number }[]>();
   for (let round = 0; round < rounds; round++) {
@@ -48,7 +57,7 @@ try {
       const output = join(scratch, "out.parquet");
       rmSync(output, { force: true });
       const m = await measure({ argv: tool.argv(input, output), env }, join(scratch, "run.log"));
-      if (m.exitCode !== 0) throw new Error(`${tool.name} exited ${m.exitCode}`);
+      if (m.exitCode !== 0) throw new Error(`${tool.name} exited ${m.exitCode}: ${logTail(join(scratch, "run.log"))}`);
       const n = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet('${output}')`)).getRows()[0]![0]);
       if (n !== rows) throw new Error(`${tool.name}: ${n} rows read back, expected ${rows}`);
       const out = statSync(output).size;
@@ -56,6 +65,7 @@ try {
       console.log(`  round ${round + 1}: ${tool.name}: ${m.wallS.toFixed(2)} s, ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB, out ${(out / 1e6).toFixed(1)} MB`);
     }
   }
+  db.closeSync();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const row = (name: string) => {
     const r = results.get(name)!;
@@ -64,7 +74,8 @@ try {
     return { name, wall, mbps: inputBytes / 1e6 / wall, mbPerCpuS: inputBytes / 1e6 / cpu, rss: median(r.map((x) => x.m.peakRssBytes)) / 2 ** 20, out: median(r.map((x) => x.out)) };
   };
   const dsp = row(tools[0]!.name);
-  console.log(`\n| tool | median s | MB/s | MB per CPU-s | peak RSS MiB | output % of input | dsp speed / tool | dsp RSS / tool |`);
+  console.log(`\n${format}, ${(inputBytes / 1e6).toFixed(0)} MB, load average before: ${loadavg()[0]!.toFixed(2)}`);
+  console.log(`| tool | median s | MB/s | MB per CPU-s | peak RSS MiB | output % of input | dsp speed / tool | dsp RSS / tool |`);
   console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
   for (const t of tools) {
     const r = row(t.name);
@@ -72,6 +83,4 @@ try {
     const rssRatio = t === tools[0] ? "" : `${(dsp.rss / r.rss).toFixed(2)}×`;
     console.log(`| ${r.name} | ${r.wall.toFixed(2)} | ${r.mbps.toFixed(1)} | ${r.mbPerCpuS.toFixed(1)} | ${r.rss.toFixed(0)} | ${((100 * r.out) / inputBytes).toFixed(1)} | ${ratio} | ${rssRatio} |`);
   }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
 }

@@ -10,6 +10,9 @@ const root = new URL("..", import.meta.url).pathname;
 const out = `${root}dist/dsp`;
 // The Parquet encoding worker is a second entrypoint: a compiled binary carries a Worker's code only
 // when it is listed (src/convert/parquet/worker-encoder.ts loads it by its path).
-await $`bun build --compile --minify --sourcemap=none ${root}src/cli/main.ts ${root}src/convert/parquet/encode-worker.ts --outfile ${out}`.quiet();
+// --bytecode: the code is embedded precompiled, so a start (cron every minute, `dsp status`) does
+// not parse ~180 modules first: `dsp --version` 55 -> 15 ms, `dsp status` on 100,000 files
+// 185 -> 170 ms, for 9 MiB more binary. It needs --format=esm for top-level await.
+await $`bun build --compile --bytecode --format=esm --minify --sourcemap=none ${root}src/cli/main.ts ${root}src/convert/parquet/encode-worker.ts --outfile ${out}`.quiet();
 const mib = (statSync(out).size / 1024 ** 2).toFixed(1);
 console.log(`built ${out} (${mib} MiB)`);

@@ -1,6 +1,6 @@
 /**
  * The DuckDB peer of the conversion benchmark, run as its own process (so its RSS and CPU are its
- * own): CSV → Parquet with DuckDB's reader and writer, ZSTD, the given thread count.
+ * own): CSV or JSON Lines → Parquet with DuckDB's reader and writer, ZSTD, the given thread count.
  *   bun scripts/bench/duckdb-convert.ts IN.csv OUT.parquet THREADS
  */
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -10,5 +10,6 @@ if (!input || !output || !threads) throw new Error("usage: duckdb-convert.ts IN 
 const db = await DuckDBInstance.create(":memory:", { threads });
 const c = await db.connect();
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
-await c.run(`COPY (SELECT * FROM read_csv(${quote(input)})) TO ${quote(output)} (FORMAT parquet, COMPRESSION zstd)`);
+const reader = input.endsWith(".jsonl") ? `read_json(${quote(input)}, format = 'newline_delimited')` : `read_csv(${quote(input)})`;
+await c.run(`COPY (SELECT * FROM ${reader}) TO ${quote(output)} (FORMAT parquet, COMPRESSION zstd)`);
 c.closeSync();
