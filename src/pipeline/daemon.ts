@@ -8,7 +8,7 @@
  * uploads are aborted) → return. Every job settles before this returns.
  */
 import type { Config } from "../config/config.ts";
-import { describeError } from "../errors.ts";
+import { DspError, describeError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import { bucketProbe, createS3Api } from "../upload/s3-client.ts";
@@ -79,8 +79,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     sleep: abortableSleep,
     random: Math.random,
   };
-  await checkBucket({ s3, retry });
-  const { checkRemote } = await prepareRun({ config, s3, retry, store, log, opened: opts.opened });
+  // Start-up can wait a long time for S3 (unreachable: the health gate waits for it): a stop
+  // request must end that wait too, not only the work that comes after it.
+  const stopStartup = () => cancel.abort(new DspError("SHUTDOWN", "stopped during start-up"));
+  opts.stop.addEventListener("abort", stopStartup, { once: true });
+  let checkRemote: boolean;
+  try {
+    if (opts.stop.aborted) stopStartup();
+    await checkBucket({ s3, retry });
+    ({ checkRemote } = await prepareRun({ config, s3, retry, store, log, opened: opts.opened }));
+  } catch (err) {
+    if (!opts.stop.aborted) throw err;
+    log.info("stopped during start-up, before any file was taken");
+    return { completed: 0, failed: 0 };
+  } finally {
+    opts.stop.removeEventListener("abort", stopStartup);
+  }
 
   const budget = new Semaphore(config.memoryBudget);
   const governor = new MemoryGovernor({

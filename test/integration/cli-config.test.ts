@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runDsp } from "../harness/dsp-process.ts";
+import { runDsp, startDsp } from "../harness/dsp-process.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
 import { VERSION } from "../../src/version.ts";
 
@@ -88,12 +88,14 @@ describe("dsp command line", () => {
       args: ["status"],
     });
     expect(r.code).toBe(0);
-    // status does not log; run does:
-    const run = await runDsp({
-      env: { ...valid, DSP_WATCH_DIR: wd.watch, DSP_STATE_DIR: wd.state, DSP_LOG_FORMAT: "json", DSP_PARALEL_FILES: "4", DSP_S3_REQUEST_TIMEOUT: "1s", DSP_RETRY_ATTEMPTS: "0" },
+    // status does not log; run does, first thing (the store here is unreachable: dsp would then
+    // wait for it, so the run is stopped once the warning is out).
+    const run = startDsp({
+      env: { ...valid, DSP_WATCH_DIR: wd.watch, DSP_STATE_DIR: wd.state, DSP_LOG_FORMAT: "json", DSP_PARALEL_FILES: "4" },
       args: ["run", "--once"],
     });
-    const warning = run.lines.find((l) => l.level === "WARN" && String(l.msg).includes("DSP_PARALEL_FILES"));
+    const warning = await run.waitFor((l) => l.level === "WARN" && String(l.msg).includes("DSP_PARALEL_FILES"), "the unknown-key warning");
+    expect(await run.stop("SIGTERM")).toBe(0);
     expect(warning?.msg).toBe("unknown configuration key DSP_PARALEL_FILES is ignored (did you mean DSP_PARALLEL_FILES?)");
   });
 });

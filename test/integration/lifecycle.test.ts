@@ -1,7 +1,8 @@
 /**
  * Running as cron runs it: one instance at a time (a second `dsp run` exits 0 and says why),
  * `dsp status` while a run is active and after it ended, SIGTERM during an upload (exit 0, the
- * unfinished multipart upload aborted), a missing bucket (exit 1), and --once.
+ * unfinished multipart upload aborted), SIGTERM while start-up waits for S3, a missing bucket
+ * (exit 1), and --once.
  */
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -113,6 +114,16 @@ describe("lifecycle", () => {
     const r = await runDsp({ env: dspEnv(bucket, wd, { DSP_S3_BUCKET: `missing-${bucket.name}`.slice(0, 63) }), args: ["run", "--once"] });
     expect(r.code).toBe(1);
     expect(r.output).toContain("does not exist (DSP_S3_BUCKET)");
+  });
+
+  test("SIGTERM while start-up waits for an unreachable S3 ends dsp at once with exit 0", async () => {
+    const bucket = await newBucket("startstop");
+    const wd = makeWorkDir("startstop");
+    writeFileSync(join(wd.watch, "waiting.txt"), "never uploaded");
+    const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_S3_ENDPOINT: "http://127.0.0.1:1" }), args: ["run", "--once"] });
+    await dsp.waitFor((l) => l.msg === "progress log created", "start-up under way");
+    expect(await dsp.stop("SIGTERM")).toBe(0);
+    expect(dsp.lines.some((l) => l.msg === "stopped during start-up, before any file was taken")).toBe(true);
   });
 
   test("--once processes what is present, waits for it, and exits; exit 3 when a file failed", async () => {
