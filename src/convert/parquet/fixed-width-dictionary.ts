@@ -2,8 +2,9 @@
  * Builds the dictionary of a fixed-width column chunk (INT64, DOUBLE and timestamps as two 32-bit
  * words per value, DATE as one) with an open-addressing hash table over the words. Values are
  * compared bit for bit, so -0.0 and 0.0, or two NaN payloads, stay distinct entries and round-trip
- * exactly. Gives up (returns false) once the dictionary passes `maxEntries`, which makes trying it
- * on a high-cardinality column cost a fraction of one pass.
+ * exactly. Gives up (returns false) once the dictionary passes `maxEntries`, or when the first 4,096
+ * values are nearly all distinct, which makes trying it on a high-cardinality column cheap. The
+ * probe only decides the encoding (and so the size), never a value.
  *
  * Invariant: `table[slot]` is 0 (empty) or entry + 1. Buffers are reused across chunks.
  */
@@ -11,6 +12,10 @@
 import type { DictionaryBuild } from "./dictionary-build.ts";
 import { growInt32, mix32, tableSizeFor } from "./dictionary-build.ts";
 import { Int32Scratch } from "./scratch-buffers.ts";
+
+/** Values looked at before judging a column's cardinality, and the share of them that must repeat. */
+const PROBE = 4096;
+const PROBE_DISTINCT = 0.9;
 
 export class FixedWidthDictionaryBuilder implements DictionaryBuild {
   entryCount = 0;
@@ -28,8 +33,12 @@ export class FixedWidthDictionaryBuilder implements DictionaryBuild {
     let table = this.table;
     let mask = table.length - 1;
     let n = 0;
+    // A column whose first PROBE values are nearly all distinct (ids, timestamps, measurements) will
+    // not get a dictionary worth having: stop there instead of hashing a quarter of the chunk.
+    const probeUntil = nonNullCount >= 4 * PROBE ? PROBE : -1;
     for (let row = 0; row < rows; row++) {
       if (nulls[row] !== 0) continue;
+      if (n === probeUntil && this.entryCount > PROBE_DISTINCT * PROBE) return false;
       const lo = wordsPerValue === 2 ? words[2 * row]! : words[row]!;
       const hi = wordsPerValue === 2 ? words[2 * row + 1]! : 0;
       let slot = mix32(lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
