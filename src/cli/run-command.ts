@@ -4,6 +4,7 @@
  * The first signal stops gracefully; a second one exits at once.
  */
 import { EXIT } from "./exit-codes.ts";
+import type { Logger } from "../log.ts";
 import { makeLogger, readConfig } from "./setup.ts";
 import { acquireRunLock } from "../lock/run-lock.ts";
 import { runDaemon } from "../pipeline/daemon.ts";
@@ -18,8 +19,26 @@ export interface RunFlags {
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
+  // Signals first: a SIGTERM during start-up (reading the configuration, taking the lock, waiting
+  // for S3) must stop dsp the orderly way too, not kill it with the default action.
+  const stop = new AbortController();
+  let signals = 0;
+  let log: Logger | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      log?.info("signal received: shutting down", { signal: sig });
+      stop.abort();
+    } else {
+      log?.warn("second signal: exiting now; unfinished multipart uploads are cleaned up at the next start", { signal: sig });
+      process.exit(EXIT.FATAL);
+    }
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+
   const { config, warnings } = readConfig(flags.envFile);
-  const log = makeLogger(config);
+  log = makeLogger(config);
   for (const w of warnings) log.warn(w);
 
   const lock = acquireRunLock(config.stateDir, { pid: process.pid, startedAt: new Date().toISOString(), version: VERSION });
@@ -28,21 +47,6 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     log.info(`another dsp run is active${who}: exiting`, { lock: lock.path });
     return EXIT.OK;
   }
-
-  const stop = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      log.info("signal received: shutting down", { signal: sig });
-      stop.abort();
-    } else {
-      log.warn("second signal: exiting now; unfinished multipart uploads are cleaned up at the next start", { signal: sig });
-      process.exit(EXIT.FATAL);
-    }
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
 
   try {
     const { plog, report } = await ProgressLog.open({

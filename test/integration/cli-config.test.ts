@@ -81,7 +81,7 @@ describe("dsp command line", () => {
     expect(r.output).toContain("--env-file /nonexistent/dsp.env does not exist");
   });
 
-  test("unknown DSP_ keys are warned about, with a suggestion", async () => {
+  test("unknown DSP_ keys are warned about, with a suggestion; a SIGTERM right then still stops dsp cleanly (exit 0)", async () => {
     const wd = makeWorkDir("cfg-unknown");
     const r = await runDsp({
       env: { ...valid, DSP_WATCH_DIR: wd.watch, DSP_STATE_DIR: wd.state, DSP_LOG_FORMAT: "json", DSP_PARALEL_FILES: "4" },
