@@ -24,6 +24,35 @@ export class RowGroupPipeline {
     private readonly rowGroupBytes: number,
   ) {}
 
+  /**
+   * Drives a push parser over the whole file: the sample the converter kept (released once fed),
+   * then the rest of the input, handing over row groups between chunks; then the end of the
+   * parser and the footer. On any failure the row group in flight is settled and the writer
+   * released before the error goes on.
+   */
+  async feed(sample: { chunks: Uint8Array[]; ended: boolean }, input: AsyncIterator<Uint8Array>, parser: { push(chunk: Uint8Array): void; end(): void }): Promise<void> {
+    try {
+      for (const chunk of sample.chunks) {
+        parser.push(chunk);
+        await this.maybeFlush();
+      }
+      sample.chunks.length = 0; // the sample's bytes are no longer needed
+      if (!sample.ended) {
+        for (;;) {
+          const next = await input.next();
+          if (next.done) break;
+          parser.push(next.value);
+          await this.maybeFlush();
+        }
+      }
+      parser.end();
+      await this.finish();
+    } catch (err) {
+      await this.abandon();
+      throw err;
+    }
+  }
+
   /** Call between input chunks: hands over a row group when the builders hold enough. */
   async maybeFlush(): Promise<void> {
     let size = 0;

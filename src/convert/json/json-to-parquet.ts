@@ -66,26 +66,7 @@ async function convert(lines: boolean, source: AsyncIterable<Uint8Array>, write:
     for (const key of plan.sampleKeys) parser.declareKey(key);
     const stream = new RecordStream(lines, sink, { parser });
     const pipeline = new RowGroupPipeline(writer, sink.builders, opts.rowGroupBytes);
-    try {
-      for (const chunk of sample.chunks) {
-        stream.push(chunk);
-        await pipeline.maybeFlush();
-      }
-      sample.chunks.length = 0; // the sample's bytes are no longer needed
-      if (!sample.ended) {
-        for (;;) {
-          const next = await input.next();
-          if (next.done) break;
-          stream.push(next.value);
-          await pipeline.maybeFlush();
-        }
-      }
-      stream.end();
-      await pipeline.finish();
-    } catch (err) {
-      await pipeline.abandon();
-      throw err;
-    }
+    await pipeline.feed(sample, input, stream);
     return {
       rows: sink.rows,
       columns: plan.columns,

@@ -75,26 +75,7 @@ export const convertXml: TableConverter = async (source, write, opts) => {
     });
     const tokenizer = new XmlTokenizer(reader);
     const pipeline = new RowGroupPipeline(writer, builders, opts.rowGroupBytes);
-    try {
-      for (const chunk of sample.chunks) {
-        tokenizer.push(chunk);
-        await pipeline.maybeFlush();
-      }
-      sample.chunks.length = 0; // the sample's bytes are no longer needed
-      if (!sample.ended) {
-        for (;;) {
-          const next = await input.next();
-          if (next.done) break;
-          tokenizer.push(next.value);
-          await pipeline.maybeFlush();
-        }
-      }
-      tokenizer.end();
-      await pipeline.finish();
-    } catch (err) {
-      await pipeline.abandon();
-      throw err;
-    }
+    await pipeline.feed(sample, input, tokenizer);
     return {
       rows: out.rows,
       columns,
