@@ -31,6 +31,7 @@ export function makeLogger(config: Config): Logger {
   return createLogger({ level: config.logLevel, format: config.logFormat, write: syncLineWriter(1) });
 }
 
+/** The .env file: a few kilobytes of configuration, read whole once at start. */
 function readTextFile(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");

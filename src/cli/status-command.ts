@@ -52,6 +52,11 @@ export function statusCommand(flags: StatusFlags): number {
   return EXIT.OK;
 }
 
+/**
+ * Whole, in one read: the log is bounded by compaction (about twice the live state plus 1 MiB:
+ * under 2 MiB for 100,000 files), replay needs all of it, and one read sees one consistent prefix
+ * of a log a run may be appending to.
+ */
 function readIfExists(path: string): Uint8Array | undefined {
   try {
     return new Uint8Array(readFileSync(path));

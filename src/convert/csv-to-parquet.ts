@@ -26,6 +26,7 @@ import { ColumnBuilder, SAMPLE_BYTES, TypeInference } from "./infer/index.ts";
 import { ParquetWriter } from "./parquet/parquet-writer.ts";
 import { workerEncoder } from "./parquet/worker-encoder.ts";
 import { RowGroupPipeline } from "./row-group-pipeline.ts";
+import { emptySample, fillSample } from "./sample.ts";
 import { ConversionError, WidenNeeded, type TableConverter } from "./table-converter.ts";
 
 /** Rows handed to header detection (as strings: it runs once per file). */
@@ -34,7 +35,8 @@ const HEADER_SAMPLE_ROWS = 200;
 export const convertCsv: TableConverter = async (source, write, opts) => {
   const input = source[Symbol.asyncIterator]();
   try {
-    const sample = await readSample(input);
+    const sample = emptySample();
+    await fillSample(input, sample, SAMPLE_BYTES);
     if (sample.bytes === 0) throw new ConversionError("CONVERT_EMPTY", "the file is empty: there is no table to convert", {});
     const head = concat(sample.chunks, Math.min(sample.bytes, 64 * 1024));
     const sniff = sniffDialect(head, { delimiter: delimiterForFileName(opts.name), complete: sample.ended });
@@ -87,27 +89,6 @@ export const convertCsv: TableConverter = async (source, write, opts) => {
     await input.return?.();
   }
 };
-
-interface Sample {
-  chunks: Uint8Array[];
-  bytes: number;
-  ended: boolean;
-}
-
-async function readSample(input: AsyncIterator<Uint8Array>): Promise<Sample> {
-  const s: Sample = { chunks: [], bytes: 0, ended: false };
-  while (s.bytes < SAMPLE_BYTES) {
-    const next = await input.next();
-    if (next.done) {
-      s.ended = true;
-      break;
-    }
-    // The source may reuse its buffer: the sample is kept, so it owns a copy.
-    s.chunks.push(next.value.slice());
-    s.bytes += next.value.length;
-  }
-  return s;
-}
 
 interface ColumnPlan {
   columns: ColumnSpec[];

@@ -12,6 +12,7 @@
  * After a CsvError (or an exception from the sink) the tokenizer must not be used again.
  */
 
+import { LeadingBom } from "../leading-bom.ts";
 import type { FieldView } from "./field-view.ts";
 import { RowBoundary } from "./row-boundary.ts";
 import { RowScanner, rowTooLargeError } from "./row-scanner.ts";
@@ -42,7 +43,6 @@ export const DEFAULT_MAX_FIELDS = 100_000;
 
 const LF = 10;
 const CR = 13;
-const BOM = [0xef, 0xbb, 0xbf] as const;
 
 export class CsvTokenizer {
   private readonly scanner: RowScanner;
@@ -51,9 +51,7 @@ export class CsvTokenizer {
   /** The incomplete row carried over from earlier chunks: carry[0, carryLen). */
   private carry: Uint8Array = new Uint8Array(0);
   private carryLen = 0;
-  /** First bytes held back until we know whether they are a BOM. */
-  private head: Uint8Array | null = null;
-  private bomDecided = false;
+  private readonly bom = new LeadingBom();
   private ended = false;
   /** Bytes pushed so far, BOM included. */
   bytesIn = 0;
@@ -76,7 +74,7 @@ export class CsvTokenizer {
     if (this.ended) throw new Error("CsvTokenizer.push after end()");
     this.bytesIn += chunk.length;
     let data: Uint8Array | null = chunk;
-    if (!this.bomDecided && (data = this.stripBom(chunk, false)) === null) return;
+    if ((data = this.bom.strip(chunk, false)) === null) return;
     const len = data.length;
     let from = 0;
     if (this.carryLen > 0) {
@@ -104,8 +102,8 @@ export class CsvTokenizer {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    if (!this.bomDecided) {
-      const data = this.stripBom(new Uint8Array(0), true)!;
+    if (!this.bom.decided) {
+      const data = this.bom.strip(new Uint8Array(0), true)!;
       this.scanner.scan(data, 0, data.length, true);
     } else if (this.carryLen > 0) {
       this.scanner.scan(this.carry, 0, this.carryLen, true);
@@ -133,30 +131,6 @@ export class CsvTokenizer {
     }
     this.carry.set(data.subarray(from, to), this.carryLen);
     this.carryLen = need;
-  }
-
-  /** Returns the data to tokenize with a leading BOM removed, or null while fewer than 3 bytes have come. */
-  private stripBom(chunk: Uint8Array, final: boolean): Uint8Array | null {
-    let data = chunk;
-    if (this.head !== null) {
-      data = new Uint8Array(this.head.length + chunk.length);
-      data.set(this.head);
-      data.set(chunk, this.head.length);
-      this.head = null;
-    }
-    const k = Math.min(3, data.length);
-    for (let p = 0; p < k; p++) {
-      if (data[p] !== BOM[p]) {
-        this.bomDecided = true;
-        return data;
-      }
-    }
-    if (data.length < 3 && !final) {
-      this.head = data.slice();
-      return null;
-    }
-    this.bomDecided = true;
-    return data.length >= 3 ? data.subarray(3) : data;
   }
 }
 

@@ -9,11 +9,10 @@
  * through (after any held-back bytes); copy()'s buffer is valid until the next copy().
  */
 
-const BOM = [0xef, 0xbb, 0xbf] as const;
+import { LeadingBom } from "../leading-bom.ts";
 
 export class ChunkInput {
-  private head: Uint8Array | null = null;
-  private decided = false;
+  private readonly bom = new LeadingBom();
   private held: Uint8Array | null = null;
   private work: Uint8Array = new Uint8Array(0);
 
@@ -22,7 +21,7 @@ export class ChunkInput {
    * fewer than 3 bytes have come (`final`: no more will).
    */
   next(chunk: Uint8Array, final = false): Uint8Array | null {
-    let data = this.decided ? chunk : this.stripBom(chunk, final);
+    let data = this.bom.strip(chunk, final);
     if (data === null) return null;
     if (this.held !== null) {
       const joined = new Uint8Array(this.held.length + data.length);
@@ -36,7 +35,7 @@ export class ChunkInput {
 
   /** Whether bytes wait for the next chunk (the end of input: next(empty, true) gives them). */
   get pending(): boolean {
-    return !this.decided || this.held !== null;
+    return !this.bom.decided || this.held !== null;
   }
 
   /** Keeps data[from, to) to go in front of the next chunk. */
@@ -55,28 +54,7 @@ export class ChunkInput {
   /** Lets the buffers go. */
   release(): void {
     this.work = new Uint8Array(0);
-    this.held = this.head = null;
-  }
-
-  private stripBom(chunk: Uint8Array, final: boolean): Uint8Array | null {
-    let data = chunk;
-    if (this.head !== null) {
-      data = new Uint8Array(this.head.length + chunk.length);
-      data.set(this.head);
-      data.set(chunk, this.head.length);
-      this.head = null;
-    }
-    for (let p = 0; p < Math.min(3, data.length); p++) {
-      if (data[p] !== BOM[p]) {
-        this.decided = true;
-        return data;
-      }
-    }
-    if (data.length < 3 && !final) {
-      this.head = data.slice();
-      return null;
-    }
-    this.decided = true;
-    return data.length >= 3 ? data.subarray(3) : data;
+    this.held = null;
+    this.bom.release();
   }
 }

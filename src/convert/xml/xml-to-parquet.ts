@@ -26,6 +26,7 @@ import { ColumnBuilder, SAMPLE_BYTES } from "../infer/index.ts";
 import { ParquetWriter } from "../parquet/parquet-writer.ts";
 import { workerEncoder } from "../parquet/worker-encoder.ts";
 import { RowGroupPipeline } from "../row-group-pipeline.ts";
+import { emptySample, fillSample, type Sample } from "../sample.ts";
 import { ConversionError, type TableConverter } from "../table-converter.ts";
 import { ColumnWriter } from "./column-writer.ts";
 import { type RecordPath, RecordDetector } from "./record-detector.ts";
@@ -43,13 +44,13 @@ export const MAX_COLUMNS = 10_000;
 export const convertXml: TableConverter = async (source, write, opts) => {
   const input = source[Symbol.asyncIterator]();
   try {
-    const sample: Sample = { chunks: [], bytes: 0, ended: false };
-    await readSample(input, sample, SAMPLE_BYTES);
+    const sample = emptySample();
+    await fillSample(input, sample, SAMPLE_BYTES);
     if (sample.bytes === 0) throw new ConversionError("CONVERT_EMPTY", "the file is empty: there is no table to convert", {});
     let plan = planSample(sample);
     // A first record longer than the sample: read on until one is complete (the record limit bounds it).
     while (plan.records === 0 && !sample.ended && sample.bytes < SAMPLE_BYTES + MAX_RECORD_BYTES) {
-      await readSample(input, sample, Math.min(2 * sample.bytes, SAMPLE_BYTES + MAX_RECORD_BYTES + 1));
+      await fillSample(input, sample, Math.min(2 * sample.bytes, SAMPLE_BYTES + MAX_RECORD_BYTES + 1));
       plan = planSample(sample);
     }
     const recordName = plan.path.names.at(-1)!;
@@ -89,26 +90,6 @@ export const convertXml: TableConverter = async (source, write, opts) => {
     await input.return?.();
   }
 };
-
-interface Sample {
-  chunks: Uint8Array[];
-  bytes: number;
-  ended: boolean;
-}
-
-/** Reads into the sample until it holds `upTo` bytes or the input ends. */
-async function readSample(input: AsyncIterator<Uint8Array>, s: Sample, upTo: number): Promise<void> {
-  while (s.bytes < upTo) {
-    const next = await input.next();
-    if (next.done) {
-      s.ended = true;
-      break;
-    }
-    // The source may reuse its buffer: the sample is kept, so it owns a copy.
-    s.chunks.push(next.value.slice());
-    s.bytes += next.value.length;
-  }
-}
 
 interface SamplePlan {
   path: RecordPath;

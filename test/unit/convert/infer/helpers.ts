@@ -45,16 +45,7 @@ export function oracleMicros(
   return seconds * 1_000_000n + BigInt(micros);
 }
 
-/** Seeded PRNG (mulberry32): the same seed gives the same values. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: the shared mulberry32, under the name these tests use. */
+export { mulberry32 as prng } from "../../../support/random.ts";
 
 export const pad = (n: number, width: number): string => String(n).padStart(width, "0");
