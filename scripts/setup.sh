@@ -61,7 +61,7 @@ setup_main() {
   ensure_seaweedfs
   for arg in "$@"; do
     case "$arg" in
-      --with-test-tools) ensure_apt strace zip unzip && ensure_pyarrow ;;
+      --with-test-tools) ensure_apt strace zip unzip bzip2 xz-utils 7zip && ensure_pyarrow ;;
       --with-bench-tools) ensure_apt strace awscli rclone ;;
     esac
   done

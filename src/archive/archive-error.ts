@@ -26,9 +26,22 @@ export type ArchiveErrorCode =
   | "ARCHIVE_ENCRYPTED" // password-protected (decided from headers, never by trying to extract)
   | "ARCHIVE_UNSUPPORTED" // a feature dsp does not handle (e.g. a multi-volume tar continuation)
   | "TAR_SPARSE" // GNU or PAX sparse entry: never expanded (readers disagree on the bytes)
-  | "ARCHIVE_PATH_UNSAFE"; // an entry path breaks the rules of entry-path.ts, for callers that stop on it
+  | "ARCHIVE_PATH_UNSAFE" // an entry path breaks the rules of entry-path.ts, for callers that stop on it
+  | "ARCHIVE_LIMIT_NAME_BYTES" // an entry name is longer than allowed
+  | "ARCHIVE_LIMIT_MEMORY" // a nested archive that must be buffered (ZIP, 7z, RAR) is larger than allowed
+  // ZIP structure checks no JS library makes for us (zip/).
+  | "ZIP_BAD_CRC" // the CRC-32 of the extracted bytes is not the one the central directory declares
+  | "ZIP_SIZE_MISMATCH" // the data inflates past, or ends short of, the declared size
+  | "ZIP_OVERLAP" // two entries' data share bytes, or an entry runs into the central directory
+  | "ZIP_NAME_MISMATCH" // the local header names the entry differently from the central directory
+  | "ZIP_HEADER_MISMATCH" // the local header disagrees with the central directory on method, flags, CRC or sizes
+  | "ZIP_BAD_DESCRIPTOR" // the data descriptor after an entry disagrees with the central directory
+  | "ZIP_DUPLICATE_NAME" // two entries have the same name
+  | "ZIP_BAD_NAME"; // a name flagged UTF-8 is not valid UTF-8
 
 export interface ArchiveErrorContext {
+  /** The archive as the caller named it (a path, or "outer.zip > inner.zip"). */
+  archive?: string;
   /** The entry's path inside the archive, as a printable string. */
   entry?: string;
   /** Byte offset in the stream the throwing layer reads (not necessarily in the file on disk). */

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isArchiveError, type ArchiveError, type ArchiveErrorCode } from "../../../../src/archive/zip/archive-error.ts";
+import { ArchiveError, type ArchiveErrorCode } from "../../../../src/archive/zip/archive-error.ts";
 import { bytesSource } from "../../../../src/archive/zip/random-access-source.ts";
 import type { ZipEntry } from "../../../../src/archive/zip/zip-entry.ts";
 import { openZip, type ZipReader, type ZipReaderOptions } from "../../../../src/archive/zip/zip-reader.ts";
@@ -46,7 +46,7 @@ export async function expectArchiveError(work: Promise<unknown> | (() => Promise
   try {
     await (typeof work === "function" ? work() : work);
   } catch (err) {
-    if (!isArchiveError(err)) throw err;
+    if (!(err instanceof ArchiveError)) throw err;
     expect(err.code).toBe(code);
     return err;
   }
