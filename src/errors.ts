@@ -17,6 +17,7 @@ export type ErrorCode =
   | "FILE_TOO_LARGE" // above DSP_MAX_FILE_SIZE or the S3 object limit
   | "KEY_INVALID" // the S3 key would be empty, too long or otherwise not storable
   | "KEY_CONFLICT" // two files of the folder would be uploaded to the same S3 key
+  | "ARCHIVE_FAILED" // an archive cannot be read safely (corrupt, encrypted, a limit, an unsafe entry name); `reason` has the archive code
   | "CONVERT_FAILED" // a table export cannot be converted (ragged row, bad quoting, invalid UTF-8, empty)
   | "SHUTDOWN" // work was stopped because dsp is shutting down
   | "INTERNAL"; // a bug: should never happen, reported with its stack

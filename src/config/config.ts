@@ -44,6 +44,17 @@ export interface Config {
     rowGroupBytes: number;
     parallel: number;
   };
+  archives: {
+    /** Archives and compressed files are opened (false: uploaded as they are). */
+    extract: boolean;
+    maxDepth: number;
+    maxEntries: number;
+    maxTotalBytes: number;
+    maxRatio: number;
+    ratioFloorBytes: number;
+    maxDictionaryBytes: number;
+    maxNestedBytes: number;
+  };
   /** Where relative paths were resolved from and which .env file was read (for messages). */
   source: { envFile: string | undefined; baseDir: string };
 }

@@ -102,6 +102,16 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
       rowGroupBytes: get("DSP_PARQUET_ROW_GROUP_SIZE"),
       parallel: get("DSP_PARALLEL_CONVERSIONS"),
     },
+    archives: {
+      extract: get("DSP_EXTRACT_ARCHIVES"),
+      maxDepth: get("DSP_ARCHIVE_MAX_DEPTH"),
+      maxEntries: get("DSP_ARCHIVE_MAX_ENTRIES"),
+      maxTotalBytes: get("DSP_ARCHIVE_MAX_TOTAL_BYTES"),
+      maxRatio: get("DSP_ARCHIVE_MAX_RATIO"),
+      ratioFloorBytes: get("DSP_ARCHIVE_RATIO_FLOOR"),
+      maxDictionaryBytes: get("DSP_ARCHIVE_MAX_DICTIONARY"),
+      maxNestedBytes: get("DSP_ARCHIVE_MAX_NESTED_BUFFER"),
+    },
     source: { envFile: fileText === undefined ? undefined : envPath, baseDir },
   };
   crossCheck(config, problems);

@@ -214,6 +214,63 @@ export const KEYS: readonly KeySpec[] = [
     doc: "Table files converted at the same time (each takes one CPU core while it runs).",
     parse: range(parseInteger, 1, 64),
   },
+  // --- Archives ---
+  {
+    key: "DSP_EXTRACT_ARCHIVES",
+    section: "Archives",
+    default: "true",
+    doc: "Open archives and compressed files (.zip .tar .tar.gz .gz .bz2 .xz .7z .rar...) and upload\ntheir contents under a folder named after the archive; false uploads them as they are.",
+    parse: parseBoolean,
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_DEPTH",
+    section: "Archives",
+    default: "5",
+    doc: "Archives nested deeper than this fail (ARCHIVE_LIMIT_DEPTH). A .tar.gz counts as one level.",
+    parse: range(parseInteger, 1, 64),
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_ENTRIES",
+    section: "Archives",
+    default: "10000",
+    doc: "Entries of any kind, across all nesting levels of one file, before it fails (ClamAV's MaxFiles).",
+    parse: range(parseInteger, 1, 10_000_000),
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_TOTAL_BYTES",
+    section: "Archives",
+    default: "128GiB",
+    doc: "Decompressed bytes, across all nesting levels of one file, before it fails.",
+    parse: range(parseSize, 1 * MiB, 5 * 1024 * TiB, sizeText),
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_RATIO",
+    section: "Archives",
+    default: "100",
+    doc: "Decompressed bytes per byte read from the file, judged once past DSP_ARCHIVE_RATIO_FLOOR\n(the zip-bomb guard; Apache POI uses 100:1 too).",
+    parse: range(parseInteger, 2, 1_000_000),
+  },
+  {
+    key: "DSP_ARCHIVE_RATIO_FLOOR",
+    section: "Archives",
+    default: "10MiB",
+    doc: "Decompressed bytes below which the ratio is not judged (small, very repetitive files are fine).",
+    parse: range(parseSize, 0, 1 * TiB, sizeText),
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_DICTIONARY",
+    section: "Archives",
+    default: "64MiB",
+    doc: "Largest xz/7z dictionary accepted: the decoder allocates it up front (xz -9 uses 64 MiB).",
+    parse: range(parseSize, 1 * MiB, 4 * GiB, sizeText),
+  },
+  {
+    key: "DSP_ARCHIVE_MAX_NESTED_BUFFER",
+    section: "Archives",
+    default: "256MiB",
+    doc: "A ZIP, 7z or RAR inside another archive must be held in memory to be read (no seeking in a\nstream); larger ones fail with ARCHIVE_LIMIT_MEMORY. Counts on top of DSP_MEMORY_BUDGET.",
+    parse: range(parseSize, 1 * MiB, 64 * GiB, sizeText),
+  },
   // --- Watching ---
   {
     key: "DSP_STABILITY_WINDOW",

@@ -5,8 +5,9 @@
  *    before a crash may exist without its id in the log) is listed with ListMultipartUploads and
  *    its uploads aborted; the listing is filtered on the exact key here, because stores differ in
  *    how they match a prefix;
- *  - objects already completed by a source that was still in progress (several objects per source)
- *    are deleted, so that no half-set stays behind;
+ *  - the objects of a multi-object source (an archive) that did not complete are removed
+ *    (object-removal.ts: the keys recorded before each upload, and the set of the previous version
+ *    its manifest lists), so that no half-set stays behind;
  * then the entry goes back to pending and the file is uploaded again from the beginning.
  * With the log lost, `abortUploadsForKeys` does the same for every key of the watched folder.
  */
@@ -16,12 +17,15 @@ import type { ProgressStore } from "../progress/progress-store.ts";
 import type { RetryEnv } from "../upload/retry.ts";
 import { withRetry } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
+import { removeObjects } from "./object-removal.ts";
 
 export interface CleanupDeps {
   s3: S3Api;
   retry: RetryEnv;
   store: ProgressStore;
   log: Logger;
+  /** DSP_S3_PREFIX (manifest keys are recognised under it). */
+  prefix?: string;
 }
 
 export interface CleanupSummary {
@@ -33,7 +37,9 @@ export interface CleanupSummary {
 
 export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSummary> {
   const summary: CleanupSummary = { files: 0, aborted: 0, deleted: 0, failed: 0 };
-  const dirty = [...deps.store.entries.values()].filter((e) => e.uploads.length > 0 || e.intentKeys.length > 0 || e.state === "in-progress");
+  const dirty = [...deps.store.entries.values()].filter(
+    (e) => e.uploads.length > 0 || e.intentKeys.length > 0 || e.state === "in-progress" || (e.state !== "completed" && e.keys.length > 0),
+  );
   for (const e of dirty) {
     summary.files++;
     try {
@@ -43,12 +49,10 @@ export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSumma
           if (u.key === key && (await abort(deps, u.key, u.uploadId, e.relPath))) summary.aborted++;
         }
       }
-      if (e.state === "in-progress") {
-        for (const key of e.keys) {
-          await withRetry(deps.retry, { what: "DeleteObject", context: { file: e.relPath, key } }, (signal) => deps.s3.deleteObject(key, signal));
-          deps.log.info("deleted an object of an interrupted upload", { file: e.relPath, key });
-          summary.deleted++;
-        }
+      if (e.state !== "completed" && e.keys.length > 0) {
+        const removed = await removeObjects(deps, deps.prefix ?? "", e.keys, e.relPath);
+        summary.deleted += removed.deleted;
+        summary.aborted += removed.aborted;
       }
       await deps.store.cleaned(e.relPath);
     } catch (err) {

@@ -127,6 +127,19 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     maxFileSize: config.maxFileSize,
     watchDir: config.watchDir,
     errorDir: config.errorDir,
+    archives: config.archives.extract
+      ? {
+          limits: {
+            maxDepth: config.archives.maxDepth,
+            maxEntries: config.archives.maxEntries,
+            maxTotalBytes: config.archives.maxTotalBytes,
+            maxRatio: config.archives.maxRatio,
+            ratioFloorBytes: config.archives.ratioFloorBytes,
+            maxDictionaryBytes: config.archives.maxDictionaryBytes,
+          },
+          maxNestedBytes: config.archives.maxNestedBytes,
+        }
+      : undefined,
     convert: config.convert.tables
       ? { compression: config.convert.compression === "snappy" ? "SNAPPY" : "ZSTD", rowGroupBytes: config.convert.rowGroupBytes, slots: new Semaphore(config.convert.parallel), parallelEncoding: availableParallelism() > 1 }
       : undefined,

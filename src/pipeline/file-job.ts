@@ -21,8 +21,10 @@ import { fingerprintOf, sameFingerprint, type Fingerprint } from "../watch/finge
 import type { ReadyFile } from "../watch/folder-watcher.ts";
 import type { Compression } from "../convert/column-types.ts";
 import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
-import { moveToErrorFolder } from "./error-folder.ts";
-import { convertAndUpload } from "./table-upload.ts";
+import { detectFormat, HEAD_BYTES } from "../archive/detect.ts";
+import { runArchiveJob, type ArchiveSettings } from "./archive-job.ts";
+import { fail } from "./job-failure.ts";
+import { convertAndUpload, readChunks } from "./table-upload.ts";
 import { contentTypeFor, objectKey, sourceMetadata } from "./object-naming.ts";
 import { remoteState } from "./remote-check.ts";
 
@@ -45,6 +47,8 @@ export interface JobDeps {
   maxFileSize: number;
   watchDir: string;
   errorDir: string;
+  /** Archive extraction (DSP_EXTRACT_ARCHIVES and the limits); undefined = archives are uploaded as they are. */
+  archives?: ArchiveSettings;
   /** Table conversion (DSP_CONVERT_TABLES and friends); undefined = tables are uploaded as they are. */
   convert?: { compression: Compression; rowGroupBytes: number; slots: Semaphore; parallelEncoding: boolean };
 }
@@ -77,6 +81,11 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       throw new DspError("FILE_TOO_LARGE", `file is ${size} bytes, above the limit of ${deps.maxFileSize} (DSP_MAX_FILE_SIZE)`, {
         file: file.relPath,
       });
+    }
+    const head = deps.archives ? await readHead(handle, size) : undefined;
+    if (head && detectFormat(head, file.relPath).format !== "none") {
+      log.info("processing", { file: file.relPath, size, archive: detectFormat(head, file.relPath).format });
+      return await runArchiveJob(deps, deps.archives!, file, handle, fp, head, checkRemote, started);
     }
     const table = deps.convert && tableFormatOf(file.relPath) ? deps.convert : undefined;
     const key = objectKey(deps.prefix, table ? parquetPathFor(file.relPath) : file.relPath);
@@ -185,7 +194,7 @@ async function convertTable(
   try {
     done = await convertAndUpload(
       { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, parallelEncoding: table.parallelEncoding, log: deps.log },
-      { relPath: file.relPath, handle, size, format: tableFormatOf(file.relPath)! },
+      { relPath: file.relPath, format: tableFormatOf(file.relPath)!, read: () => readChunks(handle, size) },
       { key, metadata: sourceMetadata(file.relPath, fp) },
       hooks,
     );
@@ -218,6 +227,13 @@ async function convertTable(
   return { kind: "completed", key, size };
 }
 
+/** The first bytes of the file, for format detection by magic bytes (FR-020). */
+async function readHead(handle: FileHandle, size: number): Promise<Uint8Array> {
+  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return head.subarray(0, bytesRead);
+}
+
 /**
  * The bytes read were the fingerprinted version if the open descriptor still shows the same size
  * and mtime. The path is not checked: a file renamed over it is another version, which the watcher
@@ -225,42 +241,4 @@ async function convertTable(
  */
 async function unchanged(file: ReadyFile, handle: FileHandle): Promise<boolean> {
   return sameFingerprint(fingerprintOf(await handle.stat({ bigint: true })), file.fp);
-}
-
-/**
- * Failures that are not the file's fault (the store refuses everyone: credentials, bucket policy,
- * a missing bucket) leave the file where it is: moving every file of the folder to the error
- * folder would not help anyone. It is retried when modified or at the next start.
- */
-function storeWide(err: DspError): boolean {
-  const code = String(err.context.s3_code ?? "");
-  return err.code === "S3_PERMANENT" && (err.context.status === 403 || code === "NoSuchBucket" || code === "InvalidAccessKeyId");
-}
-
-async function fail(deps: JobDeps, file: ReadyFile, error: DspError): Promise<JobOutcome> {
-  const attempts = deps.store.entry(file.relPath)?.attempts ?? 1;
-  let movedTo: string | undefined;
-  if (!storeWide(error)) {
-    try {
-      const moved = await moveToErrorFolder(
-        deps.watchDir,
-        deps.errorDir,
-        { relPath: file.relPath, fp: file.fp, code: error.code, message: error.message, attempts, context: contextFields(error.context) },
-        new Date(deps.now()),
-      );
-      movedTo = moved?.movedTo;
-    } catch (err) {
-      deps.log.error("could not move the failed file to the error folder", { file: file.relPath, details: describeError(err) });
-    }
-  }
-  await deps.store.failed(file.relPath, file.fp, { code: error.code, message: error.message, ...(movedTo ? { movedTo } : {}) });
-  deps.log.error("failed", {
-    file: file.relPath,
-    key: typeof error.context.key === "string" ? error.context.key : undefined,
-    error: error.code,
-    details: error.message,
-    attempts,
-    moved_to: movedTo,
-  });
-  return { kind: "failed", error };
 }

@@ -14,8 +14,14 @@ import { VERSION } from "../version.ts";
 
 export const MAX_KEY_BYTES = 1024;
 
+/** Keys under `<prefix>.dsp/` are dsp's own (archive manifests, archive-manifest.ts). */
+export const RESERVED_TOP_FOLDER = ".dsp/";
+
 export function objectKey(prefix: string, relPath: string): string {
   const key = prefix + relPath;
+  if (relPath.startsWith(RESERVED_TOP_FOLDER)) {
+    throw new DspError("KEY_CONFLICT", `keys under ${prefix}${RESERVED_TOP_FOLDER} are reserved for dsp's archive manifests`, { file: relPath, key });
+  }
   if (/[\u0000-\u001f\u007f]/.test(key)) {
     throw new DspError("KEY_INVALID", "the file name contains control characters, which S3 keys cannot carry safely", {
       file: relPath,
@@ -41,6 +47,8 @@ export const META = {
   size: "dsp-source-size",
   mtimeNs: "dsp-source-mtime-ns",
   version: "dsp-version",
+  /** For an archive's objects: the chain of names inside the archive ("bundle.zip > d/y.csv"). */
+  entry: "dsp-source-entry",
 } as const;
 
 export function sourceMetadata(relPath: string, fp: Fingerprint): Record<string, string> {

@@ -62,3 +62,17 @@ async function md5Of(handle: FileHandle, size: number, pool: BufferPool): Promis
     pool.give(buffer);
   }
 }
+
+/**
+ * An archive is already in S3 when its manifest exists and names this version of the file (size
+ * and mtime): the manifest is written only after every object it lists.
+ */
+export async function remoteManifestMatches(deps: { s3: S3Api; retry: RetryEnv }, manifestKey: string, fp: Fingerprint, file: string): Promise<boolean> {
+  try {
+    const head = await withRetry(deps.retry, { what: "HeadObject", context: { file, key: manifestKey } }, (signal) => deps.s3.headObject(manifestKey, signal));
+    return head.metadata[META.size] === fp.size.toString() && head.metadata[META.mtimeNs] === fp.mtimeNs.toString();
+  } catch (err) {
+    if (isDspError(err, "S3_PERMANENT") && err.context.status === 404) return false;
+    throw err;
+  }
+}

@@ -32,7 +32,7 @@ export async function prepareRun(d: StartupDeps): Promise<{ checkRemote: boolean
   const problem = await prepareErrorFolder(d.config.watchDir, d.config.errorDir);
   if (problem) throw new DspError("CONFIG_INVALID", problem, { key: "DSP_ERROR_DIR" });
 
-  await cleanUpAfterCrash(d);
+  await cleanUpAfterCrash({ ...d, prefix: d.config.s3.prefix });
   const retried = d.store.retryLeftInPlace();
   if (retried > 0) d.log.info("files that failed in place last time are tried again", { files: retried });
   if (d.opened.kind === "replayed") return { checkRemote: false };

@@ -45,9 +45,20 @@ export interface TableUploadResult {
   attempts: number;
 }
 
+/**
+ * The table's bytes, from the start, once per attempt: a file is read again; an archive entry is
+ * the walk's stream the first time and found again by walking the archive afterwards.
+ */
+export interface TableSource {
+  /** For messages and Parquet metadata: the file, or "bundle.zip > d/y.csv". */
+  relPath: string;
+  format: TableFormat;
+  read(attempt: number): AsyncIterable<Uint8Array>;
+}
+
 export async function convertAndUpload(
   deps: TableUploadDeps,
-  source: { relPath: string; handle: FileHandle; size: number; format: TableFormat },
+  source: TableSource,
   target: { key: string; metadata: Record<string, string> },
   hooks: UploadHooks,
 ): Promise<TableUploadResult> {
@@ -55,7 +66,7 @@ export async function convertAndUpload(
   const convert = converterFor(source.format);
   for (let attempt = 1; ; attempt++) {
     const channel = new ByteChannel();
-    const converting = convert(readChunks(source.handle, source.size), (chunk) => channel.push(chunk), {
+    const converting = convert(source.read(attempt), (chunk) => channel.push(chunk), {
       name: source.relPath,
       compression: deps.compression,
       rowGroupBytes: deps.rowGroupBytes,
@@ -106,8 +117,8 @@ function asDspError(err: unknown, file: string): unknown {
   return err;
 }
 
-/** The file's bytes in order, one reused buffer (the converter copies what it keeps). */
-async function* readChunks(handle: FileHandle, size: number): AsyncGenerator<Uint8Array> {
+/** A file's bytes in order, one reused buffer (the converter copies what it keeps). */
+export async function* readChunks(handle: FileHandle, size: number): AsyncGenerator<Uint8Array> {
   const buffer = new Uint8Array(READ_CHUNK);
   for (let pos = 0; pos < size; ) {
     const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - pos), pos);

@@ -20,7 +20,7 @@ import { failpoint } from "../util/failpoint.ts";
 import type { FileEntry } from "./file-entry.ts";
 import type { AppendFile, LogFiles } from "./log-files.ts";
 import { encodeRecord } from "./record-format.ts";
-import { entryPayload, FORMAT_VERSION, forgetPayload, headerPayload, progressPayload, RECORD, snapshotPayload, type LogIdentity } from "./records.ts";
+import { entryPayload, FORMAT_VERSION, forgetPayload, headerPayload, keyPayload, progressPayload, RECORD, snapshotPayload, type LogIdentity } from "./records.ts";
 import { replay } from "./replay.ts";
 
 export const LOG_NAME = "progress.log";
@@ -147,6 +147,18 @@ export class ProgressLog {
   forget(relPath: string): void {
     if (!this.entries.delete(relPath)) return;
     void this.enqueue(RECORD.FORGET, forgetPayload(relPath), false);
+  }
+
+  /**
+   * Adds one object key to a path's entry with a short KEY record instead of a whole ENTRY (the
+   * entry's key list can hold thousands of an archive's keys). Durable when asked. The caller adds
+   * each key once (an archive job refuses two entries with the same key).
+   */
+  addKey(relPath: string, key: string, opts: { durable: boolean }): Promise<void> {
+    const e = this.entries.get(relPath);
+    if (!e) return Promise.resolve();
+    e.keys.push(key);
+    return this.enqueue(RECORD.KEY, keyPayload(relPath, key), opts.durable);
   }
 
   /** Bytes sent so far for an in-progress file, for `dsp status`. Not durable. */

@@ -9,6 +9,8 @@
  *   multipartStarted  + upload id  DURABLE before the first part
  *   partDone          bytes done   not durable (for `dsp status`)
  *   objectDone        + key        DURABLE (sources with several objects: what to delete on retry)
+ *   archiveKey        + key        DURABLE before the object's upload starts (archives: a KEY record
+ *                                  each, so a crash leaves no object the log does not name)
  *   completed         completed    DURABLE before "uploaded" is logged (SC-014)
  *   failed            failed       DURABLE before the file is reported failed
  *
@@ -85,6 +87,16 @@ export class ProgressStore {
     return this.update(relPath, (e) => ({ ...e, keys: unique([...e.keys, key]) }), true);
   }
 
+  /** The objects of an unfinished attempt were removed from S3: nothing of it is left to clean up. */
+  keysRemoved(relPath: string): Promise<void> {
+    return this.update(relPath, (e) => ({ ...e, keys: [] }), true);
+  }
+
+  /** An archive's object key, made durable before its upload starts (appended, not a whole entry). */
+  archiveKey(relPath: string, key: string): Promise<void> {
+    return this.plog.addKey(relPath, key, { durable: true });
+  }
+
   completed(relPath: string, fp: Fingerprint, keys: string[], etag: string | undefined): Promise<void> {
     const prev = this.plog.entries.get(relPath);
     const e: FileEntry = { ...this.base(relPath, fp, "completed", prev), keys };
@@ -118,7 +130,7 @@ export class ProgressStore {
   cleaned(relPath: string): Promise<void> {
     return this.update(
       relPath,
-      (e) => ({ ...e, state: e.state === "in-progress" ? "pending" : e.state, intentKeys: [], uploads: [], keys: e.state === "in-progress" ? [] : e.keys, step: undefined }),
+      (e) => ({ ...e, state: e.state === "in-progress" ? "pending" : e.state, intentKeys: [], uploads: [], keys: e.state === "completed" ? e.keys : [], step: undefined }),
       true,
     );
   }
@@ -149,8 +161,9 @@ export class ProgressStore {
   }
 
   /**
-   * A new state for a path. Whatever a crash could leave in S3 (intents, unfinished uploads) is
-   * carried over whatever the new state: only their cleanup removes them.
+   * A new state for a path. Whatever a crash could leave in S3 (intents, unfinished uploads, the
+   * objects of an unfinished archive) is carried over whatever the new state: only their cleanup
+   * removes them. `completed` sets its own keys (the objects that now belong to the file).
    */
   private base(relPath: string, fp: Fingerprint, state: FileState, prev: FileEntry | undefined): FileEntry {
     const same = prev !== undefined && sameFingerprint(prev.fp, fp);
@@ -160,7 +173,7 @@ export class ProgressStore {
       fp,
       attempts: same ? prev.attempts : 0,
       updatedAt: this.now(),
-      keys: [],
+      keys: prev !== undefined && prev.state !== "completed" ? prev.keys : [],
       intentKeys: prev?.intentKeys ?? [],
       uploads: prev?.uploads ?? [],
     };

@@ -13,6 +13,7 @@ export const RECORD = {
   FORGET: 3,
   PROGRESS: 4,
   SNAPSHOT: 5,
+  KEY: 6,
 } as const;
 
 export const FORMAT_VERSION = 1;
@@ -75,6 +76,21 @@ export function progressPayload(relPath: string, bytesDone: number): Uint8Array 
 export function readProgress(payload: Uint8Array): { relPath: string; bytesDone: number } {
   const r = new ByteReader(payload);
   return { relPath: r.str(), bytesDone: r.uint() };
+}
+
+/**
+ * One more object key of an in-progress source (an archive's entries): appended on its own, so a
+ * 10,000-entry archive writes 10,000 short records instead of rewriting a growing entry each time.
+ */
+export function keyPayload(relPath: string, key: string): Uint8Array {
+  return new ByteWriter().str(relPath).str(key).finish();
+}
+
+export function readKey(payload: Uint8Array): { relPath: string; key: string } {
+  const r = new ByteReader(payload);
+  const out = { relPath: r.str(), key: r.str() };
+  if (!r.done) throw new CodecError("trailing bytes after a key record");
+  return out;
 }
 
 /** Many entries, zstd-compressed: paths and keys repeat, so a compacted log is a fraction of its raw size. */

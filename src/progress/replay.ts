@@ -6,13 +6,15 @@
 import { CodecError } from "./binary-codec.ts";
 import type { FileEntry, FileState } from "./file-entry.ts";
 import { scanRecords, type ScanEnd } from "./record-format.ts";
-import { RECORD, readEntryPayload, readForget, readHeader, readProgress, readSnapshot, skimEntryPayload, skimSnapshot, type Header } from "./records.ts";
+import { RECORD, readEntryPayload, readForget, readHeader, readKey, readProgress, readSnapshot, skimEntryPayload, skimSnapshot, type Header } from "./records.ts";
 
 /** What replaying needs of an entry, whatever else it decodes. */
 interface Replayable {
   relPath: string;
   state: FileState;
   bytesDone?: number;
+  /** Decoded fully only; skimmed entries do not carry keys. */
+  keys?: string[];
 }
 
 /** How ENTRY and SNAPSHOT payloads are decoded: fully (the run) or skimmed (`dsp status`). */
@@ -67,6 +69,12 @@ export function replayWith<E extends Replayable>(bytes: Uint8Array, decode: Entr
           const p = readProgress(r.payload);
           const e = entries.get(p.relPath);
           if (e) e.bytesDone = p.bytesDone;
+          break;
+        }
+        case RECORD.KEY: {
+          const k = readKey(r.payload);
+          const e = entries.get(k.relPath);
+          e?.keys?.push(k.key);
           break;
         }
         case RECORD.SNAPSHOT:

@@ -57,6 +57,8 @@ export interface S3Api {
   completeMultipartUpload(input: { key: string; uploadId: string; parts: CompletedPartRef[] }, signal: AbortSignal): Promise<{ etag: string }>;
   abortMultipartUpload(input: { key: string; uploadId: string }, signal: AbortSignal): Promise<void>;
   headObject(key: string, signal: AbortSignal): Promise<ObjectHead>;
+  /** A small object's body as text (dsp's own manifests; never a data object). */
+  getObjectText(key: string, signal: AbortSignal): Promise<string>;
   deleteObject(key: string, signal: AbortSignal): Promise<void>;
   headBucket(signal: AbortSignal): Promise<void>;
   /** One page of unfinished multipart uploads, optionally under a key prefix. */

@@ -138,6 +138,10 @@ export class SignedFetchS3 implements S3Api {
     };
   }
 
+  async getObjectText(key: string, signal: AbortSignal): Promise<string> {
+    return (await this.send({ method: "GET", key }, signal)).text;
+  }
+
   async deleteObject(key: string, signal: AbortSignal): Promise<void> {
     await this.send({ method: "DELETE", key }, signal);
   }

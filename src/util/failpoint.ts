@@ -12,6 +12,8 @@ export const FAILPOINTS = [
   "before-complete",
   "after-complete",
   "after-completed-record",
+  "archive-entry-recorded",
+  "archive-manifest-written",
   "compaction-before-rename",
   "compaction-after-rename",
 ] as const;

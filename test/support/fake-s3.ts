@@ -96,6 +96,14 @@ export class FakeS3 implements S3Api {
     });
   }
 
+  getObjectText(key: string, signal: AbortSignal) {
+    return this.op("GetObject", { key }, signal, async (): Promise<string> => {
+      const o = this.objects.get(key);
+      if (!o) throw new S3Error(404, "NoSuchKey", "NoSuchKey");
+      return new TextDecoder().decode(o.body);
+    });
+  }
+
   deleteObject(key: string, signal: AbortSignal) {
     return this.op("DeleteObject", { key }, signal, async () => {
       this.objects.delete(key);

@@ -1,0 +1,207 @@
+/**
+ * One archive (or compressed file) from the watched folder to its set of objects in S3 (FR-020..027):
+ * its files are walked in archive order (src/archive/walk), each uploaded as it is or converted to
+ * Parquet, and the manifest (archive-manifest.ts) is written last as the completion marker.
+ *
+ * Crash and failure semantics (decided: delete and start again, not resume): every object key is
+ * made durable in the progress log (a KEY record) before its upload starts, and so is the manifest
+ * key first. An attempt that fails removes what it uploaded and the previous version's set its
+ * manifest lists (object-removal.ts) before the file goes to the error folder; a crash leaves the
+ * keys in the log, and the next start removes them the same way before the archive is read again
+ * from its first byte. Why not resume: a stream (tar.gz, nested archives) cannot be entered in the
+ * middle, so resuming would mean decompressing everything before the resume point anyway, and an
+ * object uploaded just before the crash would have to be verified against bytes not yet re-read.
+ * Deleting keeps one rule that holds for every format: after a restart, an archive's objects are
+ * either the complete set its manifest lists, or absent.
+ *
+ * Invariants:
+ *  - The manifest is written only after every object was uploaded and verified (ETag / MD5 per
+ *    part); `completed` is recorded only after the manifest and the removal of stale objects.
+ *  - Stale objects (in the previous manifest, not in this version) are deleted after the new
+ *    manifest exists, never before: a crash in between leaves the new set complete.
+ *  - Two files of one archive never write one key (duplicate tar entries, `x.csv` beside
+ *    `x.parquet`): the archive fails with KEY_CONFLICT instead of letting order decide.
+ */
+import type { FileHandle } from "node:fs/promises";
+import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
+import { DspError, isDspError } from "../errors.ts";
+import { ArchiveError } from "../archive/archive-error.ts";
+import { LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
+import { reopenWalkedFile, walkArchive, type TopFile, type WalkedFile, type WalkOptions } from "../archive/walk/archive-walker.ts";
+import { uploadObject, type UploadHooks, type UploadResult } from "../upload/object-upload.ts";
+import { withRetry } from "../upload/retry.ts";
+import { streamParts } from "../upload/stream-parts.ts";
+import { failpoint } from "../util/failpoint.ts";
+import type { Fingerprint } from "../watch/fingerprint.ts";
+import type { ReadyFile } from "../watch/folder-watcher.ts";
+import { buildManifest, manifestKeyFor, type ManifestObject } from "./archive-manifest.ts";
+import type { JobDeps, JobOutcome } from "./file-job.ts";
+import { contentTypeFor, META, objectKey, sourceMetadata } from "./object-naming.ts";
+import { readManifestKeys, removeObjects } from "./object-removal.ts";
+import { convertAndUpload } from "./table-upload.ts";
+import { remoteManifestMatches } from "./remote-check.ts";
+
+export interface ArchiveSettings {
+  limits: ArchiveLimits;
+  /** Largest nested ZIP/7z/RAR held in memory (DSP_ARCHIVE_MAX_NESTED_BUFFER). */
+  maxNestedBytes: number;
+}
+
+export async function runArchiveJob(
+  deps: JobDeps,
+  archive: ArchiveSettings,
+  file: ReadyFile,
+  handle: FileHandle,
+  fp: Fingerprint,
+  head: Uint8Array,
+  checkRemote: boolean,
+  started: number,
+): Promise<JobOutcome> {
+  const { log, store } = deps;
+  const relPath = file.relPath;
+  const manifestKey = manifestKeyFor(deps.prefix, relPath);
+  const slash = relPath.lastIndexOf("/");
+  const top: TopFile = { handle, size: Number(fp.size), name: relPath.slice(slash + 1) };
+  const folder = relPath.slice(0, slash + 1);
+  const removal = { s3: deps.upload.s3, retry: deps.upload.retry, log };
+
+  if (checkRemote && (await remoteManifestMatches(deps.upload, manifestKey, fp, relPath))) {
+    await store.completed(relPath, fp, [manifestKey], undefined);
+    log.info("already in S3: recorded as uploaded", { file: relPath, key: manifestKey, size: top.size, matched_by: "manifest" });
+    return { kind: "completed", key: manifestKey, size: top.size };
+  }
+
+  // What an earlier attempt of this run could not remove goes first (the keys are still recorded).
+  const leftover = store.entry(relPath)?.keys ?? [];
+  if (leftover.length > 0) {
+    await removeObjects(removal, deps.prefix, leftover, relPath);
+    await store.keysRemoved(relPath);
+  }
+  await store.archiveKey(relPath, manifestKey);
+  const previous = new Set(await readManifestKeys(removal, manifestKey, relPath));
+
+  const walkOptions = (limits: LimitTracker, onNotice?: WalkOptions["onNotice"]): WalkOptions => ({
+    limits,
+    maxNestedBytes: archive.maxNestedBytes,
+    keyPrefix: deps.prefix + folder,
+    ...(onNotice ? { onNotice } : {}),
+  });
+  const objects: ManifestObject[] = [];
+  const skipped: { entry: string; reason: string }[] = [];
+  const keys = new Set<string>();
+  try {
+    const limits = new LimitTracker(relPath, archive.limits);
+    const walk = walkArchive(
+      top,
+      head,
+      walkOptions(limits, (n) => {
+        log.warn(n.code === "ENTRY_SKIPPED" ? "archive entry skipped" : "archive notice", { file: relPath, entry: n.entry, code: n.code, details: n.message });
+        if (n.code === "ENTRY_SKIPPED") skipped.push({ entry: n.entry, reason: n.message });
+      }),
+    );
+    for await (const item of walk) {
+      const table = deps.convert && tableFormatOf(item.path) ? deps.convert : undefined;
+      const key = objectKey(deps.prefix, folder + (table ? parquetPathFor(item.path) : item.path));
+      if (keys.has(key)) {
+        throw new DspError("KEY_CONFLICT", `two files of the archive would be uploaded to ${key} (the second: ${item.entry})`, { file: relPath, key, entry: item.entry });
+      }
+      keys.add(key);
+      await store.archiveKey(relPath, key);
+      failpoint("archive-entry-recorded");
+      const metadata = { ...sourceMetadata(relPath, fp), [META.entry]: encodeURIComponent(item.entry) };
+      const hooks: UploadHooks = { onPartUploaded: (_n, bytesDone) => store.partDone(relPath, bytesDone) };
+      store.step(relPath, `entry ${objects.length + 1}: ${item.entry}`);
+      if (table) {
+        const format = tableFormatOf(item.path)!;
+        await table.slots.acquire(1, deps.upload.retry.signal);
+        try {
+          const done = await convertAndUpload(
+            { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, parallelEncoding: table.parallelEncoding, log },
+            { relPath: item.entry, format, read: (attempt) => (attempt === 1 ? item.data : reopenWalkedFile(top, head, walkOptions(new LimitTracker(relPath, archive.limits)), item.ordinal)) },
+            { key, metadata },
+            hooks,
+          );
+          objects.push({ key, size: done.upload.size, etag: done.upload.etag, entry: item.entry, converted: "parquet", rows: done.table.rows });
+        } finally {
+          table.slots.release(1);
+        }
+      } else {
+        const result = await uploadEntry(deps, item, key, metadata, relPath, hooks);
+        objects.push({ key, size: result.size, etag: result.etag, entry: item.entry });
+      }
+      log.debug("archive entry uploaded", { file: relPath, entry: item.entry, key, size: objects.at(-1)!.size });
+    }
+
+    const manifest = buildManifest(relPath, fp, objects, skipped, new Date(deps.now()));
+    const body = new TextEncoder().encode(JSON.stringify(manifest));
+    const written = await uploadObject(
+      deps.upload,
+      { key: manifestKey, contentType: "application/json", metadata: sourceMetadata(relPath, fp), file: relPath },
+      streamParts(once(body), { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 }),
+    );
+    failpoint("archive-manifest-written");
+    let stale = 0;
+    for (const old of previous) {
+      if (keys.has(old)) continue;
+      await withRetry(deps.upload.retry, { what: "DeleteObject", context: { file: relPath, key: old } }, (signal) => deps.upload.s3.deleteObject(old, signal));
+      stale++;
+    }
+    if (!sameVersion(file, await handle.stat({ bigint: true }))) throw new DspError("SOURCE_CHANGED", "the archive changed while it was read", { file: relPath });
+    const verifiedAt = deps.now();
+    await store.completed(relPath, fp, [manifestKey], written.etag);
+    failpoint("after-completed-record");
+    log.info("uploaded", {
+      file: relPath,
+      key: manifestKey,
+      size: top.size,
+      archive: "extracted",
+      objects: objects.length,
+      object_bytes: objects.reduce((s, o) => s + o.size, 0),
+      skipped: skipped.length || undefined,
+      stale_removed: stale || undefined,
+      entries: limits.entries,
+      duration_ms: deps.now() - started,
+      durable_ms: deps.now() - verifiedAt,
+    });
+    return { kind: "completed", key: manifestKey, size: top.size };
+  } catch (err) {
+    // Stopping: the keys stay in the log and the next start removes them.
+    if (isDspError(err, "SHUTDOWN")) throw err;
+    try {
+      await removeObjects(removal, deps.prefix, store.entry(relPath)?.keys ?? [], relPath);
+      await store.keysRemoved(relPath);
+    } catch (cleanupErr) {
+      if (isDspError(cleanupErr, "SHUTDOWN")) throw cleanupErr;
+      log.error("could not remove the objects of a failed archive; trying again before its next attempt", { file: relPath, details: String(cleanupErr) });
+    }
+    throw asDspError(err, relPath);
+  }
+}
+
+async function uploadEntry(deps: JobDeps, item: WalkedFile, key: string, metadata: Record<string, string>, relPath: string, hooks: UploadHooks): Promise<UploadResult> {
+  const parts = streamParts(item.data, { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 });
+  return uploadObject(deps.upload, { key, contentType: contentTypeFor(item.path), metadata, file: relPath }, parts, hooks);
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+function sameVersion(file: ReadyFile, st: { size: bigint; mtimeNs: bigint }): boolean {
+  return st.size === file.fp.size && st.mtimeNs === file.fp.mtimeNs;
+}
+
+/** Archive errors become the file's failure, with the code, entry and offset a person needs. */
+function asDspError(err: unknown, relPath: string): unknown {
+  if (err instanceof ArchiveError) {
+    const { entry, offset, ...rest } = err.context;
+    return new DspError("ARCHIVE_FAILED", err.message, {
+      file: relPath,
+      reason: err.code === "ARCHIVE_ENCRYPTED" ? "encrypted" : err.code,
+      entry,
+      offset,
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === "string" || typeof v === "number")),
+    });
+  }
+  return err;
+}
