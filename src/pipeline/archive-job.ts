@@ -196,11 +196,11 @@ function asDspError(err: unknown, relPath: string): unknown {
   if (err instanceof ArchiveError) {
     const { entry, offset, ...rest } = err.context;
     return new DspError("ARCHIVE_FAILED", err.message, {
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === "string" || typeof v === "number")),
       file: relPath,
       reason: err.code === "ARCHIVE_ENCRYPTED" ? "encrypted" : err.code,
       entry,
       offset,
-      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === "string" || typeof v === "number")),
     });
   }
   return err;

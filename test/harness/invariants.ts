@@ -22,6 +22,11 @@ export interface SettleExpectation {
    * `x.parquet`); such an object is checked to be a Parquet file, not to hold the file's bytes.
    */
   mapKey?: (relPath: string) => string;
+  /**
+   * Files that are archives: each has its manifest at `.dsp/manifests/<path>.json`, and every
+   * object the manifest lists exists with the listed size and ETag (the set is whole).
+   */
+  isArchive?: (relPath: string) => boolean;
 }
 
 export async function settledViolations(bucket: TestBucket, x: SettleExpectation): Promise<string[]> {
@@ -30,6 +35,10 @@ export async function settledViolations(bucket: TestBucket, x: SettleExpectation
   const objects = new Map((await bucket.objects()).map((o) => [o.key, o]));
   const expected = new Set<string>();
   for (const rel of walk(x.watch, x.errorDir)) {
+    if (x.isArchive?.(rel)) {
+      problems.push(...(await archiveViolations(bucket, prefix, rel, objects, expected)));
+      continue;
+    }
     const mapped = x.mapKey?.(rel) ?? rel;
     const key = prefix + mapped;
     expected.add(key);
@@ -64,6 +73,30 @@ export async function settledViolations(bucket: TestBucket, x: SettleExpectation
     if (r.end.kind !== "clean") problems.push(`progress log does not replay cleanly: ${JSON.stringify(r.end)}`);
   } else {
     problems.push("no progress log");
+  }
+  return problems;
+}
+
+/** The archive's manifest exists and names a whole set of objects (all added to `expected`). */
+async function archiveViolations(
+  bucket: TestBucket,
+  prefix: string,
+  rel: string,
+  objects: Map<string, { key: string; size: number; etag: string }>,
+  expected: Set<string>,
+): Promise<string[]> {
+  const manifestKey = `${prefix}.dsp/manifests/${rel}.json`;
+  expected.add(manifestKey);
+  if (!objects.has(manifestKey)) return [`missing manifest for archive ${rel}`];
+  const manifest = JSON.parse(new TextDecoder().decode(await bucket.bytes(manifestKey))) as { objects: { key: string; size: number; etag: string }[] };
+  const problems: string[] = [];
+  for (const o of manifest.objects) {
+    expected.add(o.key);
+    const actual = objects.get(o.key);
+    if (!actual) problems.push(`object ${o.key} listed by the manifest of ${rel} is missing`);
+    else if (actual.size !== o.size || actual.etag.replaceAll('"', "") !== o.etag.replaceAll('"', "")) {
+      problems.push(`object ${o.key} differs from the manifest of ${rel} (${actual.size} bytes, ${actual.etag})`);
+    }
   }
   return problems;
 }

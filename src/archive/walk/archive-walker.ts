@@ -201,7 +201,7 @@ class Walker {
 
   private safePath(folder: string, raw: string | Uint8Array, where: string): string {
     const r = safeEntryPath(raw, { keyPrefix: `${this.o.keyPrefix}${folder}/` });
-    if (!r.ok) throw new ArchiveError("ARCHIVE_PATH_UNSAFE", `unsafe entry name ${JSON.stringify(r.shown)}: ${r.message}`, { entry: where, reason: r.reason });
+    if (!r.ok) throw new ArchiveError("ARCHIVE_PATH_UNSAFE", `unsafe entry name ${JSON.stringify(r.shown)}: ${r.message}`, { entry: where, rule: r.reason });
     return `${folder}/${r.path}`;
   }
 

@@ -74,7 +74,7 @@ export async function readEndRecord(source: RandomAccessSource, maxEntries: numb
   }
 
   if (entryCount > maxEntries) {
-    throw new ArchiveError("ARCHIVE_LIMIT_ENTRIES", `the archive declares ${entryCount} entries, above the limit of ${maxEntries}`, here);
+    throw new ArchiveError("ARCHIVE_LIMIT_ENTRIES", `the archive declares ${entryCount} entries, above the limit of ${maxEntries} (DSP_ARCHIVE_MAX_ENTRIES)`, here);
   }
   if (centralOffset + centralSize > endOffset) {
     throw corrupt(`the central directory (offset ${centralOffset}, ${centralSize} bytes) overlaps the end records at ${endOffset}`, here);

@@ -57,7 +57,7 @@ export function checkRatio(produced: number, consumed: number, limits: ZipLimits
   if (produced > limits.maxRatio * Math.max(consumed, 1)) {
     throw new ArchiveError(
       "ARCHIVE_LIMIT_RATIO",
-      `the ${what} expands ${Math.round(produced / Math.max(consumed, 1))}:1 (${produced} bytes from ${consumed}), above the limit of ${limits.maxRatio}:1`,
+      `the ${what} expands ${Math.round(produced / Math.max(consumed, 1))}:1 (${produced} bytes from ${consumed}), above the limit of ${limits.maxRatio}:1 (DSP_ARCHIVE_MAX_RATIO)`,
       ctx,
     );
   }
@@ -67,7 +67,7 @@ export function checkTotal(total: number, limits: ZipLimits, declared: boolean, 
   if (total > limits.maxTotalBytes) {
     throw new ArchiveError(
       "ARCHIVE_LIMIT_BYTES",
-      `the entries ${declared ? "declare" : "produced"} ${total} bytes in all, above the limit of ${limits.maxTotalBytes}`,
+      `the entries ${declared ? "declare" : "produced"} ${total} bytes in all, above the limit of ${limits.maxTotalBytes} (DSP_ARCHIVE_MAX_TOTAL_BYTES)`,
       ctx,
     );
   }

@@ -27,7 +27,7 @@ export async function bufferToSource(chunks: AsyncIterable<Uint8Array>, options:
   const tooLarge = (size: string) =>
     new ArchiveError(
       "ARCHIVE_LIMIT_MEMORY",
-      `a nested archive of ${size} must be held in memory to be read, above the limit of ${maxBytes} bytes`,
+      `a nested archive of ${size} must be held in memory to be read, above the limit of ${maxBytes} bytes (DSP_ARCHIVE_MAX_NESTED_BUFFER)`,
       context,
     );
   if (expectedSize !== undefined && expectedSize > maxBytes) throw tooLarge(`${expectedSize} bytes`);
