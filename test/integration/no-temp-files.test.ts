@@ -17,6 +17,9 @@ import { creationsIn, straceWrap } from "../harness/strace.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
 import { payload } from "../support/payload.ts";
 import { writeReferenceCsv, writeReferenceJsonl } from "../support/table-data.ts";
+import { tarBytes } from "../support/archive/tar-writer.ts";
+import { buildZip } from "../support/archive/zip-writer.ts";
+import { gzipSync } from "node:zlib";
 
 const MiB = 1024 ** 2;
 
@@ -42,6 +45,12 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   writeReferenceJsonl(join(wd.watch, "d.jsonl"), 50_000);
   writeFileSync(join(wd.watch, "e.xml"), `<rows>${Array.from({ length: 500 }, (_, i) => `<row id="${i}"><v>${i * 2}</v></row>`).join("")}</rows>`);
   names.push("c.csv", "d.jsonl", "e.xml");
+  // Archives: read in place or as streams, a nested ZIP held in memory; nothing unpacked to disk.
+  const inner = buildZip([{ name: "in/deep.txt", data: "deep" }, { name: "in/t.csv", data: "a,b\n1,2\n" }]);
+  writeFileSync(join(wd.watch, "f.zip"), buildZip([{ name: "x.txt", data: payload(3 * MiB, 5) }, { name: "inner.zip", data: inner, method: 0 }]));
+  writeFileSync(join(wd.watch, "g.tar.gz"), gzipSync(tarBytes([{ name: "g/one.txt", data: "one" }, { name: "g/t.csv", data: "k,v\n1,x\n" }])));
+  writeFileSync(join(wd.watch, "h.csv.gz"), gzipSync("n\n1\n2\n"));
+  names.push("f.zip", "g.tar.gz", "h.csv.gz");
   writeFileSync(join(wd.watch, "ignored.part"), "partial");
   writeFileSync(join(wd.watch, "huge.bin"), payload(31 * MiB, 9)); // above DSP_MAX_FILE_SIZE: fails
   await dsp.waitForCount((l) => l.msg === "uploaded", names.length + 1, "uploads", 120_000);

@@ -119,12 +119,16 @@ class Walker {
     yield* this.open(detection.format, limits.meterInput(fileChunks(top.handle, top.size)), top.name, top.name, top.size);
   }
 
-  /** One file found in an archive (or decompressed): opened if it is an archive, else yielded. */
-  private async *entry(path: string, label: string, data: AsyncIterable<Uint8Array>, size: number | undefined): AsyncGenerator<WalkedFile> {
+  /**
+   * One file found in an archive (or decompressed): opened if it is an archive, else yielded.
+   * `renamed` is false for what a decompressor produced under the same name (`data.csv` that was
+   * gzip): its name said nothing new, so it gets no second notice.
+   */
+  private async *entry(path: string, label: string, data: AsyncIterable<Uint8Array>, size: number | undefined, renamed = true): AsyncGenerator<WalkedFile> {
     const { head, stream } = await peek(data, HEAD_BYTES);
     const detection = detectFormat(head, path);
     if (detection.format !== "none") {
-      this.mismatch(path, label, detection.format, detection.extensionSaid);
+      if (renamed) this.mismatch(path, label, detection.format, detection.extensionSaid);
       yield* this.open(detection.format, stream, path, label, size);
       return;
     }
@@ -143,7 +147,8 @@ class Walker {
     limits.enter(format, path);
     try {
       if (isStreamFormat(format)) {
-        yield* this.entry(innerNameFor(path), label, decompress(format, stream, label, limits), undefined);
+        const inner = innerNameFor(path);
+        yield* this.entry(inner, label, decompress(format, stream, label, limits), undefined, inner !== path);
       } else if (format === "tar") {
         yield* this.tar(stream, archiveFolderFor(path), label);
       } else {

@@ -101,3 +101,42 @@ test("an upload already gone (NoSuchUpload) is not an error, and a failing store
   expect(next.store.entry("x.bin")).toMatchObject({ state: "pending", uploads: [], intentKeys: [] });
   await next.plog.close();
 });
+
+test("an archive's KEY records survive the crash and a compaction: the restart removes its objects, the unfinished upload on one of them, and the previous version's set its manifest lists", async () => {
+  const s3 = new FakeS3();
+  const signal = new AbortController().signal;
+  const dir = join(root, "c");
+  const manifestKey = "p/.dsp/manifests/set.zip.json";
+  // The previous version's set: its manifest lists two objects, one of which this attempt replaced.
+  s3.objects.set(manifestKey, {
+    body: new TextEncoder().encode(JSON.stringify({ format: 1, objects: [{ key: "p/set/old.txt" }, { key: "p/set/a.txt" }] })),
+    etag: "m",
+    contentType: "application/json",
+    metadata: {},
+  });
+  s3.objects.set("p/set/old.txt", { body: new Uint8Array([0]), etag: "o", contentType: "text/plain", metadata: {} });
+  const before = await openStore(dir);
+  await before.store.started("set.zip", fp);
+  await before.store.archiveKey("set.zip", manifestKey);
+  for (const key of ["p/set/a.txt", "p/set/b.txt"]) {
+    await before.store.archiveKey("set.zip", key);
+    s3.objects.set(key, { body: new Uint8Array([1]), etag: "x", contentType: "text/plain", metadata: {} });
+  }
+  await before.store.archiveKey("set.zip", "p/set/c.bin");
+  const open = await s3.createMultipartUpload({ key: "p/set/c.bin", contentType: "x", metadata: {} }, signal);
+  const other = await s3.createMultipartUpload({ key: "p/set/unrelated.bin", contentType: "x", metadata: {} }, signal);
+  expect(before.store.entry("set.zip")?.keys).toEqual([manifestKey, "p/set/a.txt", "p/set/b.txt", "p/set/c.bin"]);
+  // Compaction rewrites the entry from memory: the keys added by KEY records must be in it.
+  await (before.plog as unknown as { compact(): Promise<void> }).compact();
+  await before.plog.close();
+
+  const after = await openStore(dir);
+  expect(after.store.entry("set.zip")?.keys).toEqual([manifestKey, "p/set/a.txt", "p/set/b.txt", "p/set/c.bin"]);
+  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: after.store, log: silentLogger, prefix: "p/" });
+  expect(summary).toMatchObject({ files: 1, aborted: 1, failed: 0 });
+  expect([...s3.objects.keys()]).toEqual([]);
+  expect([...s3.uploads.keys()]).toEqual([other.uploadId]);
+  expect(s3.uploads.has(open.uploadId)).toBe(false);
+  expect(after.store.entry("set.zip")).toMatchObject({ state: "pending", keys: [] });
+  await after.plog.close();
+});
