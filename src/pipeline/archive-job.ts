@@ -32,6 +32,7 @@ import { uploadObject, type UploadHooks, type UploadResult } from "../upload/obj
 import { withRetry } from "../upload/retry.ts";
 import { streamParts } from "../upload/stream-parts.ts";
 import { failpoint } from "../util/failpoint.ts";
+import { gcPaced } from "../util/gc-pacer.ts";
 import type { Fingerprint } from "../watch/fingerprint.ts";
 import type { ReadyFile } from "../watch/folder-watcher.ts";
 import { buildManifest, manifestKeyFor, type ManifestObject } from "./archive-manifest.ts";
@@ -179,7 +180,7 @@ export async function runArchiveJob(
 }
 
 async function uploadEntry(deps: JobDeps, item: WalkedFile, key: string, metadata: Record<string, string>, relPath: string, hooks: UploadHooks): Promise<UploadResult> {
-  const parts = streamParts(item.data, { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 });
+  const parts = streamParts(gcPaced(item.data), { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 });
   return uploadObject(deps.upload, { key, contentType: contentTypeFor(item.path), metadata, file: relPath }, parts, hooks);
 }
 
