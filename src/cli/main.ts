@@ -9,6 +9,7 @@ import { describeError, isDspError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import { EXIT } from "./exit-codes.ts";
 import { convertCommand } from "./convert-command.ts";
+import { inspectCommand } from "./inspect-command.ts";
 import { runCommand } from "./run-command.ts";
 import { ExitError } from "./setup.ts";
 import { statusCommand } from "./status-command.ts";
@@ -53,6 +54,14 @@ program
   .option("--single-thread", "encode Parquet on the main thread (by default a worker does, on machines with 2+ cores)")
   .action(async (file, flags) => {
     process.exitCode = await convertCommand(file, flags);
+  });
+
+program
+  .command("inspect <file>")
+  .description("read an archive or compressed file as dsp run would and list what would be uploaded, without uploading")
+  .option("--json", "print JSON for scripts")
+  .action(async (file, flags) => {
+    process.exitCode = await inspectCommand(file, flags);
   });
 
 try {

@@ -1,0 +1,87 @@
+/**
+ * `dsp inspect FILE`: reads an archive (or compressed file) exactly as `dsp run` would and lists
+ * what would land in S3, without S3 and without a configuration: each file's path (relative to
+ * the archive's folder), its entry chain and its decompressed size, the skipped entries and the
+ * notices, or the reason the archive would go to the error folder. Every byte is decoded and
+ * checked (CRCs, sizes, limits), so it also answers "is this archive good?". Writes nothing to disk.
+ *
+ * Limits are the defaults, or the DSP_ARCHIVE_* variables of the environment. The last line (on
+ * stderr) gives bytes and MB/s of decompressed output: scripts/bench-archive.ts times the compiled
+ * binary's decoders with it.
+ */
+import { open } from "node:fs/promises";
+import { basename } from "node:path";
+import { ArchiveError } from "../archive/archive-error.ts";
+import { detectFormat, HEAD_BYTES } from "../archive/detect.ts";
+import { DEFAULT_ARCHIVE_LIMITS, LIMIT_CONFIG_KEYS, LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
+import { walkArchive, type WalkNotice } from "../archive/walk/archive-walker.ts";
+import { EXIT } from "./exit-codes.ts";
+import { ExitError } from "./setup.ts";
+
+export interface InspectFlags {
+  json?: boolean;
+}
+
+export async function inspectCommand(input: string, flags: InspectFlags): Promise<number> {
+  const handle = await open(input, "r").catch((err: Error) => {
+    throw new ExitError(EXIT.CONFIG, `${input}: ${err.message}`);
+  });
+  const started = performance.now();
+  const files: { path: string; entry: string; bytes: number }[] = [];
+  const notices: WalkNotice[] = [];
+  let failure: ArchiveError | undefined;
+  let limits: LimitTracker | undefined;
+  try {
+    const size = (await handle.stat()).size;
+    const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+    await handle.read(head, 0, head.length, 0);
+    const name = basename(input);
+    const detection = detectFormat(head, name);
+    if (detection.format === "none") throw new ExitError(EXIT.CONFIG, `${input}: not an archive or compressed file (dsp would upload it as it is)`);
+    limits = new LimitTracker(name, limitsFromEnv());
+    try {
+      for await (const f of walkArchive({ handle, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
+        let bytes = 0;
+        for await (const chunk of f.data) bytes += chunk.length;
+        files.push({ path: f.path, entry: f.entry, bytes });
+        if (!flags.json) process.stdout.write(`${f.path}\t${bytes}\t${f.entry}\n`);
+      }
+    } catch (err) {
+      if (!(err instanceof ArchiveError)) throw err;
+      failure = err;
+    }
+  } finally {
+    await handle.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const total = files.reduce((s, f) => s + f.bytes, 0);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ files, notices, error: failure ? { code: failure.code, message: failure.message } : undefined, bytes: total, seconds })}\n`);
+  } else {
+    for (const n of notices) process.stderr.write(`${n.code}: ${n.entry}: ${n.message}\n`);
+    if (failure) process.stderr.write(`${input}: would go to the error folder: ${failure.code}: ${failure.message}\n`);
+  }
+  process.stderr.write(`${input}: ${files.length} files, ${total} bytes decompressed, ${limits?.entries ?? 0} entries, in ${seconds.toFixed(2)} s, ${(total / 1e6 / Math.max(seconds, 1e-9)).toFixed(1)} MB/s\n`);
+  return failure ? EXIT.FILES_FAILED : EXIT.OK;
+}
+
+/** The DSP_ARCHIVE_* limits from the environment, where set (inspect reads no .env). */
+function limitsFromEnv(): Partial<ArchiveLimits> {
+  const out: Partial<ArchiveLimits> = {};
+  for (const [field, key] of Object.entries(LIMIT_CONFIG_KEYS) as [keyof ArchiveLimits, string][]) {
+    const v = process.env[key];
+    if (v === undefined) continue;
+    out[field] = field === "maxDepth" || field === "maxEntries" || field === "maxRatio" ? Number(v) : envSize(key, DEFAULT_ARCHIVE_LIMITS[field]);
+    if (!Number.isFinite(out[field])) throw new ExitError(EXIT.CONFIG, `${key}: expected a number, got "${v}"`);
+  }
+  return out;
+}
+
+function envSize(key: string, fallback: number): number {
+  const v = process.env[key];
+  if (v === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(v.trim());
+  if (!m) throw new ExitError(EXIT.CONFIG, `${key}: expected a size like 256MiB, got "${v}"`);
+  const unit = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }[(m[2] ?? "b").toLowerCase()]!;
+  return Number(m[1]) * unit;
+}
