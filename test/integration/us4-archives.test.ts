@@ -54,13 +54,17 @@ function scratch(wd: WorkDir, name: string): string {
 }
 
 describe("US4: archives are streamed and their contents uploaded", () => {
-  test("scenario 1: a ZIP with folders, a nested tar.gz and tables: every file under bundle/, tables as Parquet, links skipped, manifest last, archive never uploaded", async () => {
+  test("scenarios 1-3: a ZIP with folders, PDFs, tables and archives nested three levels: every file under bundle/ in its folder, tables as Parquet, PDFs unchanged, links skipped, manifest last, archive never uploaded", async () => {
     const bucket = await newBucket("us4s1");
     const wd = makeWorkDir("us4s1");
     const inner = scratch(wd, "inner");
+    const deepest = scratch(wd, "deepest");
+    writeTree(deepest, { "leaf.txt": "three levels down" });
+    archiveTree(deepest, "zip", join(inner, "deeper.zip"));
     writeTree(inner, { "f/z.json": JSON.stringify([{ id: 1, name: "a" }, { id: 2, name: "b" }]), "f/notes.txt": "inner notes" });
     const src = scratch(wd, "bundle");
-    writeTree(src, { "d/y.csv": "id,zip\n1,00501\n2,02134\n", "e/x.txt": "hello", "empty.txt": "" });
+    const pdf = `%PDF-1.4\n${"binary-ish \u00ff\u0001 ".repeat(50)}\n%%EOF\n`;
+    writeTree(src, { "d/y.csv": "id,zip\n1,00501\n2,02134\n", "e/x.txt": "hello", "empty.txt": "", "docs/report.pdf": pdf });
     Bun.spawnSync(["ln", "-s", "../d/y.csv", join(src, "e/link")]);
     archiveTree(inner, "tar.gz", join(src, "d/inner.tar.gz"));
     mkdirSync(join(wd.watch, "a/b"), { recursive: true });
@@ -70,13 +74,18 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     expect(r.code).toBe(0);
     expect(await bucket.keys()).toEqual([
       ".dsp/manifests/a/b/bundle.zip.json",
+      "a/b/bundle/d/inner/deeper/leaf.txt",
       "a/b/bundle/d/inner/f/notes.txt",
       "a/b/bundle/d/inner/f/z.parquet",
       "a/b/bundle/d/y.parquet",
+      "a/b/bundle/docs/report.pdf",
       "a/b/bundle/e/x.txt",
       "a/b/bundle/empty.txt",
     ]);
     expect(text(await bucket.bytes("a/b/bundle/e/x.txt"))).toBe("hello");
+    expect(text(await bucket.bytes("a/b/bundle/docs/report.pdf"))).toBe(pdf);
+    expect((await bucket.head("a/b/bundle/docs/report.pdf")).contentType).toBe("application/pdf");
+    expect(text(await bucket.bytes("a/b/bundle/d/inner/deeper/leaf.txt"))).toBe("three levels down");
     expect(text(await bucket.bytes("a/b/bundle/d/inner/f/notes.txt"))).toBe("inner notes");
     expect(await parquetRows(bucket, "a/b/bundle/d/y.parquet", wd, "SELECT id, zip FROM t ORDER BY id")).toEqual([
       { id: "1", zip: "00501" },
@@ -93,16 +102,18 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     const manifest = JSON.parse(text(await bucket.bytes(".dsp/manifests/a/b/bundle.zip.json")));
     expect(manifest).toMatchObject({ format: 1, source: "a/b/bundle.zip", source_size: String(statSync(join(wd.watch, "a/b/bundle.zip")).size) });
     expect(manifest.objects.map((o: { key: string; entry: string }) => `${o.key} <- ${o.entry}`).sort()).toEqual([
+      "a/b/bundle/d/inner/deeper/leaf.txt <- bundle.zip > d/inner.tar.gz > ./deeper.zip > leaf.txt",
       // Entry names as the archive stores them (tar wrote "./"); keys are normalised.
       "a/b/bundle/d/inner/f/notes.txt <- bundle.zip > d/inner.tar.gz > ./f/notes.txt",
       "a/b/bundle/d/inner/f/z.parquet <- bundle.zip > d/inner.tar.gz > ./f/z.json",
       "a/b/bundle/d/y.parquet <- bundle.zip > d/y.csv",
+      "a/b/bundle/docs/report.pdf <- bundle.zip > docs/report.pdf",
       "a/b/bundle/e/x.txt <- bundle.zip > e/x.txt",
       "a/b/bundle/empty.txt <- bundle.zip > empty.txt",
     ]);
     expect(manifest.skipped).toEqual([{ entry: "bundle.zip > e/link", reason: expect.stringContaining("symbolic link") }]);
     expect(r.lines.some((l) => l.msg === "archive entry skipped" && l.entry === "bundle.zip > e/link")).toBe(true);
-    expect(r.lines.find((l) => l.msg === "uploaded" && l.file === "a/b/bundle.zip")).toMatchObject({ archive: "extracted", objects: 5 });
+    expect(r.lines.find((l) => l.msg === "uploaded" && l.file === "a/b/bundle.zip")).toMatchObject({ archive: "extracted", objects: 7 });
     expect(await settle(bucket, wd)).toEqual([]);
   });
 
@@ -209,6 +220,21 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     expect(await bucket.keys()).toEqual([".dsp/manifests/set.zip.json", "set/keep.txt", "set/new.txt"]);
     expect(text(await bucket.bytes("set/keep.txt"))).toBe("v2 keep");
     expect(r.lines.find((l) => l.msg === "uploaded" && l.file === "set.zip")).toMatchObject({ objects: 2, stale_removed: 1 });
+    expect(await settle(bucket, wd)).toEqual([]);
+  });
+
+  test("with the progress log lost, a finished archive is recognised by its manifest and not uploaded again", async () => {
+    const bucket = await newBucket("us4lost");
+    const wd = makeWorkDir("us4lost");
+    const src = scratch(wd, "lost");
+    writeTree(src, { "a.txt": "a", "b.csv": "x\n1\n" });
+    archiveTree(src, "tar.gz", join(wd.watch, "kept.tar.gz"));
+    expect((await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] })).code).toBe(0);
+    rmSync(join(wd.state, "progress.log"));
+    const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    expect(r.lines.find((l) => l.file === "kept.tar.gz" && l.msg === "already in S3: recorded as uploaded")).toMatchObject({ matched_by: "manifest" });
+    expect(r.lines.some((l) => l.msg === "archive entry uploaded")).toBe(false);
     expect(await settle(bucket, wd)).toEqual([]);
   });
 
