@@ -27,19 +27,18 @@ import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
 import { DspError, isDspError } from "../errors.ts";
 import { ArchiveError } from "../archive/archive-error.ts";
 import { LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
-import { reopenWalkedFile, walkArchive, type TopFile, type WalkedFile, type WalkOptions } from "../archive/walk/archive-walker.ts";
-import { uploadObject, type UploadHooks, type UploadResult } from "../upload/object-upload.ts";
+import { reopenWalkedFile, walkArchive, type TopFile, type WalkOptions } from "../archive/walk/archive-walker.ts";
+import { uploadObject } from "../upload/object-upload.ts";
 import { withRetry } from "../upload/retry.ts";
-import { streamParts } from "../upload/stream-parts.ts";
+import { singlePart } from "../upload/stream-parts.ts";
 import { failpoint } from "../util/failpoint.ts";
-import { gcPaced } from "../util/gc-pacer.ts";
 import type { Fingerprint } from "../watch/fingerprint.ts";
 import type { ReadyFile } from "../watch/folder-watcher.ts";
-import { buildManifest, manifestKeyFor, type ManifestObject } from "./archive-manifest.ts";
+import { ArchiveEntryUploader } from "./archive-entries.ts";
+import { buildManifest, manifestKeyFor } from "./archive-manifest.ts";
 import type { JobDeps, JobOutcome } from "./file-job.ts";
-import { contentTypeFor, META, objectKey, sourceMetadata } from "./object-naming.ts";
+import { META, objectKey, sourceMetadata } from "./object-naming.ts";
 import { readManifestKeys, removeObjects } from "./object-removal.ts";
-import { convertAndUpload } from "./table-upload.ts";
 import { remoteManifestMatches } from "./remote-check.ts";
 
 export interface ArchiveSettings {
@@ -87,7 +86,7 @@ export async function runArchiveJob(
     keyPrefix: deps.prefix + folder,
     ...(onNotice ? { onNotice } : {}),
   });
-  const objects: ManifestObject[] = [];
+  const uploader = new ArchiveEntryUploader(deps, relPath, store, log);
   const skipped: { entry: string; reason: string }[] = [];
   const keys = new Set<string>();
   try {
@@ -101,7 +100,7 @@ export async function runArchiveJob(
       }),
     );
     for await (const item of walk) {
-      const table = deps.convert && tableFormatOf(item.path) ? deps.convert : undefined;
+      const table = deps.convert && tableFormatOf(item.path) ? tableFormatOf(item.path) : undefined;
       const key = objectKey(deps.prefix, folder + (table ? parquetPathFor(item.path) : item.path));
       if (keys.has(key)) {
         throw new DspError("KEY_CONFLICT", `two files of the archive would be uploaded to ${key} (the second: ${item.entry})`, { file: relPath, key, entry: item.entry });
@@ -109,36 +108,22 @@ export async function runArchiveJob(
       keys.add(key);
       await store.archiveKey(relPath, key);
       failpoint("archive-entry-recorded");
-      const metadata = { ...sourceMetadata(relPath, fp), [META.entry]: encodeURIComponent(item.entry) };
-      const hooks: UploadHooks = { onPartUploaded: (_n, bytesDone) => store.partDone(relPath, bytesDone) };
-      store.step(relPath, `entry ${objects.length + 1}: ${item.entry}`);
-      if (table) {
-        const format = tableFormatOf(item.path)!;
-        await table.slots.acquire(1, deps.upload.retry.signal);
-        try {
-          const done = await convertAndUpload(
-            { upload: deps.upload, budget: deps.budget, crc32: deps.crc32, partSize: deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, parallelEncoding: table.parallelEncoding, log },
-            { relPath: item.entry, format, read: (attempt) => (attempt === 1 ? item.data : reopenWalkedFile(top, head, walkOptions(new LimitTracker(relPath, archive.limits)), item.ordinal)) },
-            { key, metadata },
-            hooks,
-          );
-          objects.push({ key, size: done.upload.size, etag: done.upload.etag, entry: item.entry, converted: "parquet", rows: done.table.rows });
-        } finally {
-          table.slots.release(1);
-        }
-      } else {
-        const result = await uploadEntry(deps, item, key, metadata, relPath, hooks);
-        objects.push({ key, size: result.size, etag: result.etag, entry: item.entry });
-      }
-      log.debug("archive entry uploaded", { file: relPath, entry: item.entry, key, size: objects.at(-1)!.size });
+      store.step(relPath, `entry ${uploader.count + 1}: ${item.entry}`);
+      await uploader.upload(item, {
+        key,
+        metadata: { ...sourceMetadata(relPath, fp), [META.entry]: encodeURIComponent(item.entry) },
+        ...(table ? { table } : {}),
+        reopen: () => reopenWalkedFile(top, head, walkOptions(new LimitTracker(relPath, archive.limits)), item.ordinal),
+      });
     }
+    const objects = await uploader.finish();
 
     const manifest = buildManifest(relPath, fp, objects, skipped, new Date(deps.now()));
     const body = new TextEncoder().encode(JSON.stringify(manifest));
     const written = await uploadObject(
       deps.upload,
       { key: manifestKey, contentType: "application/json", metadata: sourceMetadata(relPath, fp), file: relPath },
-      streamParts(once(body), { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 }),
+      singlePart(body, { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 }),
     );
     failpoint("archive-manifest-written");
     let stale = 0;
@@ -166,6 +151,8 @@ export async function runArchiveJob(
     });
     return { kind: "completed", key: manifestKey, size: top.size };
   } catch (err) {
+    // Nothing may still be writing when the objects are removed (or when the next start does it).
+    await uploader.settle();
     // Stopping: the keys stay in the log and the next start removes them.
     if (isDspError(err, "SHUTDOWN")) throw err;
     try {
@@ -177,15 +164,6 @@ export async function runArchiveJob(
     }
     throw asDspError(err, relPath);
   }
-}
-
-async function uploadEntry(deps: JobDeps, item: WalkedFile, key: string, metadata: Record<string, string>, relPath: string, hooks: UploadHooks): Promise<UploadResult> {
-  const parts = streamParts(gcPaced(item.data), { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 });
-  return uploadObject(deps.upload, { key, contentType: contentTypeFor(item.path), metadata, file: relPath }, parts, hooks);
-}
-
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
 }
 
 function sameVersion(file: ReadyFile, st: { size: bigint; mtimeNs: bigint }): boolean {

@@ -80,3 +80,25 @@ export async function* streamParts(chunks: AsyncIterable<Uint8Array>, opts: Stre
     await it.return?.();
   }
 }
+
+/**
+ * A whole small object already in memory (an archive entry read in full) as its one part: the
+ * budget is taken for its real size, not a part size, so many small objects can be in flight.
+ */
+export async function* singlePart(bytes: Uint8Array, opts: StreamPartsOptions): PartSource {
+  await opts.budget.acquire(bytes.length, opts.signal);
+  let released = false;
+  const release = () => {
+    if (!released) {
+      released = true;
+      opts.budget.release(bytes.length);
+    }
+  };
+  try {
+    const crc32 = opts.crc32 ? zlibCrc32(bytes) : undefined;
+    yield { body: bytes, size: bytes.length, md5: createHash("md5").update(bytes).digest(), crc32, last: true, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

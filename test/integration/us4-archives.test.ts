@@ -243,7 +243,9 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     const wd = makeWorkDir("us4crash");
     const src = scratch(wd, "many");
     const files: Record<string, string> = {};
-    for (let i = 0; i < 8; i++) files[`part-${i}.txt`] = `content ${i}\n`.repeat(100);
+    // Over 1 MiB each: streamed one after the other (small files overlap their uploads), so the
+    // four before the kill are in S3 when it comes.
+    for (let i = 0; i < 8; i++) files[`part-${i}.txt`] = randomBytes(600_000).toString("hex");
     writeTree(src, files);
     archiveTree(src, "tar.gz", join(wd.watch, "many.tar.gz"));
     const crashed = await runDsp({ env: dspEnv(bucket, wd, { DSP_FAILPOINT: "archive-entry-recorded:5" }), args: ["run", "--once"] });
