@@ -40,7 +40,7 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
     if (detection.format === "none") throw new ExitError(EXIT.CONFIG, `${input}: not an archive or compressed file (dsp would upload it as it is)`);
     limits = new LimitTracker(name, limitsFromEnv());
     try {
-      for await (const f of walkArchive({ handle, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
+      for await (const f of walkArchive({ handle, path: input, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
         let bytes = 0;
         for await (const chunk of f.data) bytes += chunk.length;
         files.push({ path: f.path, entry: f.entry, bytes });

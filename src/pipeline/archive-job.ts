@@ -61,7 +61,7 @@ export async function runArchiveJob(
   const relPath = file.relPath;
   const manifestKey = manifestKeyFor(deps.prefix, relPath);
   const slash = relPath.lastIndexOf("/");
-  const top: TopFile = { handle, size: Number(fp.size), name: relPath.slice(slash + 1) };
+  const top: TopFile = { handle, path: file.absPath, size: Number(fp.size), name: relPath.slice(slash + 1) };
   const folder = relPath.slice(0, slash + 1);
   const removal = { s3: deps.upload.s3, retry: deps.upload.retry, log };
 

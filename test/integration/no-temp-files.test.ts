@@ -7,7 +7,7 @@
  * against the working directory dsp ran in.
  */
 import { expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { newBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
@@ -50,7 +50,15 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   writeFileSync(join(wd.watch, "f.zip"), buildZip([{ name: "x.txt", data: payload(3 * MiB, 5) }, { name: "inner.zip", data: inner, method: 0 }]));
   writeFileSync(join(wd.watch, "g.tar.gz"), gzipSync(tarBytes([{ name: "g/one.txt", data: "one" }, { name: "g/t.csv", data: "k,v\n1,x\n" }])));
   writeFileSync(join(wd.watch, "h.csv.gz"), gzipSync("n\n1\n2\n"));
-  names.push("f.zip", "g.tar.gz", "h.csv.gz");
+  // The pure-TypeScript bzip2 and xz decoders, and 7-Zip (WASM, in a worker) reading a 7z in place.
+  const src = join(wd.root, "src7");
+  mkdirSync(join(src, "d"), { recursive: true });
+  writeFileSync(join(src, "d", "s.csv"), "p,q\n1,2\n");
+  writeFileSync(join(src, "d", "blob.bin"), payload(2 * MiB, 7));
+  Bun.spawnSync(["7zz", "a", "-bd", "-y", join(wd.watch, "i.7z"), "."], { cwd: src, stdout: "ignore" });
+  writeFileSync(join(wd.watch, "j.tar.bz2"), Bun.spawnSync(["tar", "cjf", "-", "."], { cwd: src }).stdout);
+  writeFileSync(join(wd.watch, "k.log.xz"), Bun.spawnSync(["xz", "-c"], { stdin: payload(300_000, 3) }).stdout);
+  names.push("f.zip", "g.tar.gz", "h.csv.gz", "i.7z", "j.tar.bz2", "k.log.xz");
   writeFileSync(join(wd.watch, "ignored.part"), "partial");
   writeFileSync(join(wd.watch, "huge.bin"), payload(31 * MiB, 9)); // above DSP_MAX_FILE_SIZE: fails
   await dsp.waitForCount((l) => l.msg === "uploaded", names.length + 1, "uploads", 120_000);

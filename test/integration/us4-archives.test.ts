@@ -149,6 +149,42 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     expect(await settle(bucket, wd)).toEqual([]);
   });
 
+  test("bzip2, xz and 7z: .tar.bz2, .tar.xz, .bz2 and .xz single files, 7z solid and non-solid (LZMA2, PPMd, BZip2), a 7z nested in a ZIP", async () => {
+    const bucket = await newBucket("us4fmt2");
+    const wd = makeWorkDir("us4fmt2");
+    const files = { "data/t.csv": "a,b\n1,x\n2,y\n", "data/r.bin": randomBytes(200_000), "top.txt": "top" };
+    const src = scratch(wd, "src");
+    writeTree(src, files);
+    archiveTree(src, "tar.bz2", join(wd.watch, "bz.tar.bz2"));
+    archiveTree(src, "tar.xz", join(wd.watch, "xz.tar.xz"));
+    archiveTree(src, "7z", join(wd.watch, "solid.7z"), ["-ms=on", "-m0=LZMA2"]);
+    archiveTree(src, "7z", join(wd.watch, "ppmd.7z"), ["-ms=off", "-m0=PPMd"]);
+    archiveTree(src, "7z", join(wd.watch, "bzip.7z"), ["-m0=BZip2"]);
+    const nestedDir = scratch(wd, "nested");
+    archiveTree(src, "7z", join(nestedDir, "inner.7z"));
+    archiveTree(nestedDir, "zip", join(wd.watch, "outer.zip"));
+    compressFile("bzip2", "k,v\n1,2\n", join(wd.watch, "single.csv.bz2"));
+    compressFile("xz", "line 1\nline 2\n", join(wd.watch, "app.log.xz"));
+
+    const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    const folders = ["bz", "xz", "solid", "ppmd", "bzip", "outer/inner"];
+    const expected = ["app.log", "single.parquet"];
+    for (const folder of folders) expected.push(`${folder}/data/r.bin`, `${folder}/data/t.parquet`, `${folder}/top.txt`);
+    expect((await bucket.keys()).filter((k) => !k.startsWith(".dsp/"))).toEqual(expected.sort());
+    for (const folder of folders) {
+      expect(Buffer.from(await bucket.bytes(`${folder}/data/r.bin`)).equals(files["data/r.bin"])).toBe(true);
+      expect(text(await bucket.bytes(`${folder}/top.txt`))).toBe("top");
+      expect(await parquetRows(bucket, `${folder}/data/t.parquet`, wd, "SELECT a, b FROM t ORDER BY a")).toEqual([
+        { a: "1", b: "x" },
+        { a: "2", b: "y" },
+      ]);
+    }
+    expect(text(await bucket.bytes("app.log"))).toBe("line 1\nline 2\n");
+    expect(await parquetRows(bucket, "single.parquet", wd, "SELECT k, v FROM t")).toEqual([{ k: "1", v: "2" }]);
+    expect(await settle(bucket, wd)).toEqual([]);
+  });
+
   test("magic bytes win over the name: a .zip that is really a PDF is uploaded as it is, a .csv that is really gzip is decompressed and converted", async () => {
     const bucket = await newBucket("us4magic");
     const wd = makeWorkDir("us4magic");
@@ -166,18 +202,20 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     expect(r.lines.some((l) => l.msg === "archive notice" && l.code === "FORMAT_MISMATCH" && l.file === "export.csv")).toBe(true);
   });
 
-  test("scenario 4: a password-protected ZIP goes to the error folder with reason encrypted, and the other files go on", async () => {
+  test("scenario 4: password-protected archives (ZIP, 7z with encrypted data, 7z with encrypted headers) go to the error folder with reason encrypted, and the other files go on", async () => {
     const bucket = await newBucket("us4enc");
     const wd = makeWorkDir("us4enc");
     const src = scratch(wd, "secret");
     writeTree(src, { "secret.txt": "classified", "more.txt": "also" });
     archiveTree(src, "zip", join(wd.watch, "locked.zip"), ["-P", "hunter2"]);
+    archiveTree(src, "7z", join(wd.watch, "locked.7z"), ["-phunter2"]);
+    archiveTree(src, "7z", join(wd.watch, "hidden.7z"), ["-phunter2", "-mhe=on"]);
     writeFileSync(join(wd.watch, "free.txt"), "free");
     const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
     expect(r.code).toBe(3); // --once: some files failed
     expect(await bucket.keys()).toEqual(["free.txt"]);
     expect(existsSync(join(errorDirOf(wd), "locked.zip"))).toBe(true);
-    expect(sidecar(wd, "locked.zip").error).toMatchObject({ type: "ARCHIVE_FAILED", reason: "encrypted" });
+    for (const name of ["locked.zip", "locked.7z", "hidden.7z"]) expect(sidecar(wd, name).error).toMatchObject({ type: "ARCHIVE_FAILED", reason: "encrypted" });
     expect(r.lines.find((l) => l.msg === "failed" && l.file === "locked.zip")).toMatchObject({ error: "ARCHIVE_FAILED" });
     expect(await settle(bucket, wd)).toEqual([]);
   });

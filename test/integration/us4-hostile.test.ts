@@ -32,6 +32,16 @@ function gzipOf(deflate: Uint8Array, crc: number, size: number): Uint8Array {
   return concat([Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3), deflate, trailer]);
 }
 
+/** A shell pipeline's output (the real compressors make the bombs). */
+function sh(cmd: string): Uint8Array {
+  const r = Bun.spawnSync(["bash", "-c", cmd], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`${cmd}: ${r.stderr.toString()}`);
+  return new Uint8Array(r.stdout);
+}
+
+/** `times` copies of a compressed stream, concatenated: multi-stream files decode to all of them. */
+const repeated = (b: Uint8Array, times: number) => concat(Array.from({ length: times }, () => b));
+
 /** The bytes without their last `n`. */
 const cut = (b: Uint8Array, n: number) => b.subarray(0, b.length - n);
 
@@ -93,6 +103,9 @@ const cases: Case[] = [
     },
     reason: /ARCHIVE_LIMIT_RATIO/,
   },
+  { name: "bz2-bomb.bz2", bytes: () => repeated(sh("head -c 100M /dev/zero | bzip2 -9"), 100), reason: /ARCHIVE_LIMIT_RATIO/ },
+  { name: "xz-bomb.xz", bytes: () => repeated(sh("head -c 200M /dev/zero | xz -0 -T1"), 50), reason: /ARCHIVE_LIMIT_RATIO/ },
+  { name: "xz-dict.xz", bytes: () => sh("head -c 1000 /dev/urandom | xz --lzma2=dict=1GiB -T1"), reason: /ARCHIVE_LIMIT_DICTIONARY/ },
   {
     name: "nested-20.zip",
     bytes: () => {

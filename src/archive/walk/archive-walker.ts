@@ -30,8 +30,9 @@ import { detectFormat, HEAD_BYTES, type ArchiveFormat } from "../detect.ts";
 import { safeEntryPath } from "../entry-path.ts";
 import type { LimitTracker } from "../limits.ts";
 import { readTar } from "../tar/tar-reader.ts";
-import { bufferToSource } from "../zip/memory-source.ts";
-import { fileHandleSource, type RandomAccessSource } from "../zip/random-access-source.ts";
+import { openSevenZip, type SevenZipSource } from "../sevenzip/sevenzip-reader.ts";
+import { bufferToBytes } from "../zip/memory-source.ts";
+import { bytesSource, fileHandleSource, type RandomAccessSource } from "../zip/random-access-source.ts";
 import { openZip } from "../zip/zip-reader.ts";
 import { fileChunks, peek } from "./byte-streams.ts";
 import { decompress, isStreamFormat } from "./decompress.ts";
@@ -67,6 +68,8 @@ export interface WalkOptions {
 
 export interface TopFile {
   handle: FileHandle;
+  /** Its path on disk (7z and RAR are read by the 7-Zip worker, which opens it itself). */
+  path: string;
   size: number;
   /** The file's name (last path segment): the walked paths start from it. */
   name: string;
@@ -110,7 +113,8 @@ class Walker {
       limits.addInput(top.size);
       limits.enter(detection.format, top.name);
       try {
-        yield* this.randomAccess(detection.format, await fileHandleSource(top.handle, top.size), top.name, top.name);
+        if (detection.format === "zip") yield* this.zip(await fileHandleSource(top.handle, top.size), archiveFolderFor(top.name), top.name);
+        else yield* this.sevenZip({ path: top.path }, detection.format, archiveFolderFor(top.name), top.name);
       } finally {
         limits.leave();
       }
@@ -153,18 +157,33 @@ class Walker {
         yield* this.tar(stream, archiveFolderFor(path), label);
       } else {
         // No seeking inside a stream: the nested archive is held in memory, within its limit.
-        const source = await bufferToSource(stream, { maxBytes: this.o.maxNestedBytes, ...(size === undefined ? {} : { expectedSize: size }), archive: label });
-        yield* this.randomAccess(format, source, path, label);
+        const bytes = await bufferToBytes(stream, { maxBytes: this.o.maxNestedBytes, ...(size === undefined ? {} : { expectedSize: size }), archive: label });
+        if (format === "zip") yield* this.zip(bytesSource(bytes), archiveFolderFor(path), label);
+        else yield* this.sevenZip({ bytes }, format, archiveFolderFor(path), label);
       }
     } finally {
       limits.leave();
     }
   }
 
-  /** A ZIP, 7z or RAR layer (already entered in the limits). */
-  private async *randomAccess(format: "zip" | "7z" | "rar", source: RandomAccessSource, path: string, label: string): AsyncGenerator<WalkedFile> {
-    if (format !== "zip") throw new ArchiveError("ARCHIVE_UNSUPPORTED", `${format} archives are not readable yet`, { entry: label });
-    yield* this.zip(source, archiveFolderFor(path), label);
+  /** A 7z or RAR layer, read by 7-Zip (WASM) in a worker; entries and limits as for ZIP. */
+  private async *sevenZip(source: SevenZipSource, format: "7z" | "rar", folder: string, label: string): AsyncGenerator<WalkedFile> {
+    const limits = this.o.limits;
+    const reader = await openSevenZip(source, format, { name: label, checkDictionary: (bytes, entry) => limits.checkDictionary(bytes, `${label} > ${entry}`) });
+    try {
+      for (const e of reader.entries) {
+        const where = `${label} > ${e.path}`;
+        limits.addEntry(where);
+        if (e.kind === "symlink" || e.kind === "other") this.notice("ENTRY_SKIPPED", `${e.kind === "symlink" ? "a symbolic link" : "not a regular file"}: not followed, not uploaded`, where);
+      }
+      for await (const { entry, data } of reader.files()) {
+        if (entry.kind !== "file") continue;
+        const where = `${label} > ${entry.path}`;
+        yield* this.entry(this.safePath(folder, entry.path, where), where, limits.meterOutput(data, where), entry.size);
+      }
+    } finally {
+      await reader.close();
+    }
   }
 
   private async *zip(source: RandomAccessSource, folder: string, label: string): AsyncGenerator<WalkedFile> {

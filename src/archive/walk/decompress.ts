@@ -1,11 +1,13 @@
 /**
- * The single-stream decompressors (gzip, bzip2, xz) behind one signature, each metered by the
+ * The single-stream decompressors behind one signature: gzip by Bun's native zlib, bzip2 and xz by
+ * our own pure-TypeScript decoders (no native addon may be in the binary; see their headers), each metered by the
  * file's LimitTracker before its bytes go on (the ratio and total-bytes limits see every byte a
  * bomb produces, at every layer).
  */
 import type { LimitTracker } from "../limits.ts";
 import { gunzip } from "../gzip/gunzip.ts";
-import { ArchiveError } from "../archive-error.ts";
+import { bunzip2 } from "../bzip2/bunzip2.ts";
+import { unxz } from "../xz/unxz.ts";
 
 export type StreamFormat = "gzip" | "bzip2" | "xz";
 
@@ -19,7 +21,8 @@ export function decompress(format: StreamFormat, source: AsyncIterable<Uint8Arra
     case "gzip":
       return limits.meterOutput(gunzip(source, { name }), name);
     case "bzip2":
+      return limits.meterOutput(bunzip2(source, { name }), name);
     case "xz":
-      throw new ArchiveError("ARCHIVE_UNSUPPORTED", `${format} is not readable yet`, { entry: name });
+      return limits.meterOutput(unxz(source, { name, checkDictionary: (bytes) => limits.checkDictionary(bytes, name) }), name);
   }
 }

@@ -22,6 +22,11 @@ export interface BufferSourceOptions {
 }
 
 export async function bufferToSource(chunks: AsyncIterable<Uint8Array>, options: BufferSourceOptions): Promise<RandomAccessSource> {
+  return bytesSource(await bufferToBytes(chunks, options));
+}
+
+/** The same, as the bytes themselves (for readers that take a buffer, like 7z's). */
+export async function bufferToBytes(chunks: AsyncIterable<Uint8Array>, options: BufferSourceOptions): Promise<Uint8Array> {
   const { maxBytes, expectedSize, archive } = options;
   const context = archive === undefined ? {} : { archive };
   const tooLarge = (size: string) =>
@@ -46,5 +51,5 @@ export async function bufferToSource(chunks: AsyncIterable<Uint8Array>, options:
     buf.set(chunk, length);
     length = needed;
   }
-  return bytesSource(length === buf.length ? buf : buf.subarray(0, length));
+  return length === buf.length ? buf : buf.subarray(0, length);
 }

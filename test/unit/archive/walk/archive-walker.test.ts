@@ -27,7 +27,7 @@ async function topOf(name: string, bytes: Uint8Array) {
   const handle = await open(path);
   const head = new Uint8Array(Math.min(HEAD_BYTES, bytes.length));
   await handle.read(head, 0, head.length, 0);
-  return { top: { handle, size: bytes.length, name }, head, close: () => handle.close() };
+  return { top: { handle, path, size: bytes.length, name }, head, close: () => handle.close() };
 }
 
 async function walkAll(name: string, bytes: Uint8Array, limits: Partial<ArchiveLimits> = {}, readData = true) {

@@ -1,0 +1,200 @@
+/**
+ * 7z and RAR (4 and 5) reading through 7-Zip compiled to WASM (npm 7z-wasm), run in a Worker:
+ *
+ *   const reader = await openSevenZip({ path }, "7z", { name, checkDictionary: (b, e) => tracker.checkDictionary(b, e) });
+ *   try {
+ *     for await (const { entry, data } of reader.files()) for await (const chunk of data) upload(chunk);
+ *   } finally { await reader.close(); }
+ *
+ * openSevenZip: reads the first headers itself (header-probe.ts: encrypted headers, a 7z cut short,
+ * RAR volumes), then has 7-Zip list the archive (`l -slt`, listing.ts), and refuses before any
+ * decoding: encrypted entries or headers (ARCHIVE_ENCRYPTED, the whole archive), an entry whose
+ * dictionary the caller's checkDictionary refuses (it throws ARCHIVE_LIMIT_DICTIONARY), an entry of
+ * unknown size (ARCHIVE_UNSUPPORTED), and anything 7-Zip reports while listing (diagnostics.ts).
+ *
+ * files(): one 7-Zip run (`x -so`) writes every entry's bytes, in archive order, to a ring shared
+ * with the worker (ring-buffer.ts); entry-splitter.ts cuts it by the listed sizes and checks each
+ * entry (size, CRC-32, 7-Zip's messages) before its data ends. A solid block is decoded once.
+ *
+ * Invariants:
+ *  - The archive is read in place: a local file by positioned reads on a descriptor this side opens
+ *    and closes; `{ bytes }` (a nested archive held in memory) is passed to the worker once (a
+ *    structured copy; none more inside it). Nothing is written to disk, no native code is loaded.
+ *  - Bounded memory: the ring (4 MiB), one chunk in the consumer's hands, 7-Zip's own heap (its
+ *    dictionary, capped by checkDictionary, and by WASM's 2 GiB whatever happens).
+ *  - The worker is terminated when files() ends (completion, error, the consumer stopping early),
+ *    when opening fails, and by close() (idempotent); close() is needed only if files() was not run
+ *    to its end.
+ *  - Paths are 7-Zip's listing, untouched ("../x" stays "../x"): path rules are the caller's.
+ */
+import { open, type FileHandle } from "node:fs/promises";
+import { ArchiveError } from "../archive-error.ts";
+import type { NodeSource } from "./archive-node.ts";
+import { isToleratedWarning, messageLines, sevenZipError } from "./diagnostics.ts";
+import { splitEntries } from "./entry-splitter.ts";
+import { FrameCursor } from "./frame-cursor.ts";
+import { probeHeaders, type ReadAt } from "./header-probe.ts";
+import { parseListing, type ListedEntry, type SevenZipEntryKind } from "./listing.ts";
+import { createRing, RingReader } from "./ring-buffer.ts";
+import { SevenZipWorker, sevenZipModule } from "./worker-client.ts";
+import { MAX_LISTING_BYTES, type ListedReply } from "./worker-protocol.ts";
+
+export { liveSevenZipWorkers } from "./worker-client.ts";
+
+export interface SevenZipEntry {
+  index: number;
+  /** Raw, as listed. */
+  path: string;
+  kind: SevenZipEntryKind;
+  size: number;
+  encrypted: boolean;
+  method?: string;
+  dictionaryBytes?: number;
+}
+
+export interface SevenZipOptions {
+  /** Names the archive in messages. */
+  name: string;
+  /** Called with every entry's dictionary size before anything is decoded; throws to refuse. */
+  checkDictionary?: (bytes: number, entry: string) => void;
+}
+
+export interface SevenZipReader {
+  /** The listing, archive order. */
+  readonly entries: readonly SevenZipEntry[];
+  /** File entries in archive order with their bytes; each `data` must be consumed (or abandoned) before the next step. */
+  files(): AsyncGenerator<{ entry: SevenZipEntry; data: AsyncIterable<Uint8Array> }>;
+  /** Idempotent; terminates the worker. */
+  close(): Promise<void>;
+}
+
+export type SevenZipSource = { path: string } | { bytes: Uint8Array };
+
+export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar", options: SevenZipOptions): Promise<SevenZipReader> {
+  const name = options.name;
+  let handle: FileHandle | undefined;
+  let worker: SevenZipWorker | undefined;
+  try {
+    let readAt: ReadAt;
+    let node: NodeSource;
+    let size: number;
+    if ("path" in source) {
+      const h = (handle = await open(source.path, "r"));
+      size = (await h.stat()).size;
+      readAt = async (position, length) => {
+        const buf = new Uint8Array(length);
+        const { bytesRead } = await h.read(buf, 0, length, position);
+        return buf.subarray(0, bytesRead);
+      };
+      node = { fd: h.fd, size };
+    } else {
+      const bytes = source.bytes;
+      size = bytes.length;
+      readAt = async (position, length) => bytes.subarray(position, Math.min(position + length, size));
+      // A view of a larger buffer would be cloned with all of it: pass only the archive's bytes.
+      const whole = bytes.buffer instanceof SharedArrayBuffer || (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength);
+      node = { bytes: whole ? bytes : bytes.slice() };
+    }
+    const probe = await probeHeaders(readAt, size, format, name);
+    const module = await sevenZipModule();
+    worker = new SevenZipWorker();
+    const listed = interpretListing(await worker.list(module, node, probe.switchType), name);
+    checkEntries(listed, options);
+    return new Reader(listed, worker, handle, name);
+  } catch (err) {
+    await worker?.terminate();
+    await handle?.close();
+    throw err;
+  }
+}
+
+function interpretListing(reply: ListedReply, name: string): ListedEntry[] {
+  if (reply.overflow) {
+    throw new ArchiveError("ARCHIVE_LIMIT_ENTRIES", `${name}: 7-Zip's listing passed ${MAX_LISTING_BYTES} bytes (hundreds of thousands of entries)`, {
+      archive: name,
+      listingBytes: MAX_LISTING_BYTES,
+    });
+  }
+  const listing = parseListing(reply.stdout, name);
+  const stderr = messageLines(reply.stderr);
+  const { result } = reply;
+  const problems = [...stderr.filter((l) => !isToleratedWarning(l)), ...listing.errors, ...listing.warnings.filter((l) => !isToleratedWarning(l))];
+  const exitOk = result.exitCode === 0 || (result.exitCode === 1 && problems.length === 0);
+  if (result.thrown !== undefined || !listing.opened || !exitOk || problems.length > 0) {
+    const what = listing.opened ? "7-Zip reports problems in the archive" : "7-Zip cannot open the archive";
+    throw sevenZipError(what, problems, result, { archive: name });
+  }
+  if (listing.archive.get("Encrypted") === "+") {
+    throw new ArchiveError("ARCHIVE_ENCRYPTED", `${name} is encrypted`, { archive: name, reason: "encrypted" });
+  }
+  return listing.entries;
+}
+
+function checkEntries(entries: readonly ListedEntry[], options: SevenZipOptions): void {
+  const name = options.name;
+  const encrypted = entries.filter((e) => e.encrypted);
+  if (encrypted.length > 0) {
+    throw new ArchiveError("ARCHIVE_ENCRYPTED", `${name} has ${encrypted.length} encrypted entries (first: ${encrypted[0]!.path})`, {
+      archive: name,
+      entry: encrypted[0]!.path,
+      encryptedEntries: encrypted.length,
+      reason: "encrypted",
+    });
+  }
+  for (const e of entries) {
+    if (e.kind !== "directory" && e.size === undefined) {
+      throw new ArchiveError("ARCHIVE_UNSUPPORTED", `${name}: ${e.path} has no recorded size`, { archive: name, entry: e.path });
+    }
+    if (e.dictionaryBytes !== undefined) options.checkDictionary?.(e.dictionaryBytes, e.path);
+  }
+}
+
+function publicEntry(e: ListedEntry): SevenZipEntry {
+  const out: SevenZipEntry = { index: e.index, path: e.path, kind: e.kind, size: e.size ?? 0, encrypted: e.encrypted };
+  if (e.method !== undefined) out.method = e.method;
+  if (e.dictionaryBytes !== undefined) out.dictionaryBytes = e.dictionaryBytes;
+  return Object.freeze(out);
+}
+
+class Reader implements SevenZipReader {
+  readonly entries: readonly SevenZipEntry[];
+  private started = false;
+  private ring: RingReader | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly listed: readonly ListedEntry[],
+    private readonly worker: SevenZipWorker,
+    private readonly handle: FileHandle | undefined,
+    private readonly name: string,
+  ) {
+    this.entries = Object.freeze(listed.map(publicEntry));
+  }
+
+  async *files(): AsyncGenerator<{ entry: SevenZipEntry; data: AsyncIterable<Uint8Array> }> {
+    if (this.started) throw new Error(`${this.name}: files() can be called once`);
+    if (this.closing) throw new Error(`${this.name}: the reader is closed`);
+    this.started = true;
+    const sab = createRing();
+    const ring = (this.ring = new RingReader(sab));
+    this.worker.onGone(() => ring.markDead());
+    this.worker.extract(sab);
+    const cursor = new FrameCursor(ring, this.name, () => this.worker.failure);
+    try {
+      for await (const { entry, data } of splitEntries(cursor, this.listed, this.name)) {
+        yield { entry: this.entries[entry.index]!, data };
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.ring?.cancel();
+      await this.worker.terminate();
+      await this.handle?.close();
+    })();
+    return this.closing;
+  }
+}

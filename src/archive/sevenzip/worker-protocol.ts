@@ -1,0 +1,69 @@
+/**
+ * Messages between the main thread (worker-client.ts) and the 7-Zip worker (sevenzip-worker.ts),
+ * and the command lines the worker runs. Types and pure helpers only: both sides import this.
+ *
+ *   main → worker   { type: "list", module, source, switchType }
+ *   worker → main   { type: "listed", stdout, stderr, result, overflow }   (texts decoded as UTF-8)
+ *   main → worker   { type: "extract", ring }
+ *   worker → ring   DATA frames (stdout), TEXT frames (stderr), one END frame (JSON RunResult)
+ *   worker → main   { type: "failed", message }                  (the worker itself failed)
+ */
+import type { NodeSource } from "./archive-node.ts";
+import type { RunResult } from "./wasm-runner.ts";
+import { ARCHIVE_PATH } from "./wasm-runner.ts";
+
+export interface ListRequest {
+  type: "list";
+  module: WebAssembly.Module;
+  source: NodeSource;
+  switchType: string;
+}
+
+export interface ExtractRequest {
+  type: "extract";
+  ring: SharedArrayBuffer;
+}
+
+export type WorkerRequest = ListRequest | ExtractRequest;
+
+export interface ListedReply {
+  type: "listed";
+  stdout: string;
+  stderr: string;
+  result: RunResult;
+  /** The listing passed MAX_LISTING_BYTES: 7-Zip was stopped, the text is incomplete. */
+  overflow: boolean;
+}
+
+/**
+ * The most listing text kept (about 200,000 entries at ~300 bytes each, 20 times the default entry
+ * limit): an archive declaring millions of entries must not grow the worker without bound before
+ * the caller's entry limit is even consulted.
+ */
+export const MAX_LISTING_BYTES = 64 * 1024 * 1024;
+
+export interface FailedReply {
+  type: "failed";
+  message: string;
+}
+
+export type WorkerReply = ListedReply | FailedReply;
+
+/**
+ * A password nobody uses, passed so that 7-Zip never prompts. Encryption is never decided by
+ * whether decoding with it "works": only from headers and the listing (header-probe.ts, listing.ts).
+ */
+const NO_PASSWORD = "-pdsp:encrypted-archives-are-refused";
+
+/** Technical listing: one "Key = Value" record per entry, names in UTF-8. */
+export function listArgs(switchType: string): string[] {
+  return ["l", "-slt", "-sccUTF-8", `-t${switchType}`, NO_PASSWORD, "--", ARCHIVE_PATH];
+}
+
+/**
+ * Every entry's bytes to stdout, in archive order, nothing else there: -bso0 -bsp0 silence the
+ * normal output and progress; errors stay on stderr (-bse2, the default).
+ */
+export function extractArgs(switchType: string): string[] {
+  return ["x", "-so", "-bso0", "-bsp0", "-bse2", "-y", "-sccUTF-8", `-t${switchType}`, NO_PASSWORD, "--", ARCHIVE_PATH];
+}
