@@ -81,10 +81,25 @@ export class LzWindow {
     this.pos += take;
     return take;
   }
+}
 
-  /** The byte before `pos` in stream order (0 when there is no history), for literal contexts. */
-  get previousByte(): number {
-    if (this.pos > 0) return this.buf[this.pos - 1]!;
-    return this.full ? this.buf[this.size - 1]! : 0;
+/**
+ * Copies a match of n bytes from `src` (the position rep0 + 1 bytes back, already wrapped) to `pos`,
+ * with pos + n ≤ size; returns pos + n. LZ semantics: a source that overlaps the destination repeats
+ * itself (distance 1 = a run of one byte), which a forward byte copy gives and copyWithin does not.
+ */
+export function copyMatch(buf: Uint8Array, size: number, pos: number, src: number, rep0: number, n: number): number {
+  const end = pos + n;
+  if (src + n <= size) {
+    if (rep0 === 0) buf.fill(buf[src]!, pos, end); // a run of one byte
+    else if (rep0 + 1 >= n || src > pos) buf.copyWithin(pos, src, src + n); // no overlap, or memmove-safe
+    else while (pos < end) buf[pos++] = buf[src++]!; // overlapping: repeats the last rep0 + 1 bytes
+    return end;
   }
+  // The source straddles the end of the buffer: it continues at 0.
+  while (pos < end) {
+    buf[pos++] = buf[src++]!;
+    if (src === size) src = 0;
+  }
+  return end;
 }

@@ -111,7 +111,7 @@ export class LzmaDecoder {
       try {
         this.bufPos = decodeSymbols(s, this.staging, this.bufPos, inLimit, limit);
       } catch (err) {
-        if (last && s.inPosAtError > this.bufEnd) throw truncated(); // decoded from bytes that do not exist
+        if (last && s.inPos > this.bufEnd) throw truncated(); // decoded from bytes that do not exist
         throw err;
       }
       this.produced += win.pos - before;

@@ -96,8 +96,8 @@ export class LzmaState {
   pendingLen = 0;
   /** Set when the end-of-payload marker (distance 0xFFFFFFFF) was decoded. */
   sawEndMarker = false;
-  /** The input position when the symbol loop threw (lzma-symbols.ts). */
-  inPosAtError = 0;
+  /** Input position handed between the symbol loop and its helpers, and where it was when it threw. */
+  inPos = 0;
   readonly rc = new RangeDecoder();
   readonly window: LzWindow;
 

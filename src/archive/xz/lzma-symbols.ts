@@ -6,7 +6,8 @@
  *  - every bit is decoded inline (range-decoder.ts describes the arithmetic: int32 values, unsigned
  *    compares by flipping the sign bit, eager normalization);
  *  - matches of up to 32 bytes are copied by a byte loop in place, longer ones through copyMatch
- *    (copyWithin / fill when the source does not overlap or is a run of one byte).
+ *    (lz-window.ts: copyWithin / fill); the low bits of long distances (slots ≥ 4) are decoded out
+ *    of line (lzma-distance.ts), handing range, code and position over through the state.
  *
  * Contract of decodeSymbols(s, input, inPos, inLimit, outLimit):
  *  - decodes whole symbols while window.pos < outLimit and inPos < inLimit; returns the new inPos.
@@ -19,13 +20,15 @@
  *  - A match cut by outLimit leaves its remaining length in s.pendingLen; the next call copies it
  *    first. The end-of-payload marker sets s.sawEndMarker and stops the loop.
  *  - Damage that would make the decoder read outside what was decoded (a distance reaching before
- *    the first byte, or past the dictionary) throws ARCHIVE_CORRUPT, with s.inPosAtError set (a
+ *    the first byte, or past the dictionary) throws ARCHIVE_CORRUPT, with s.inPos set (a
  *    streaming caller whose input had ended turns it into ARCHIVE_TRUNCATED when that is past the
  *    end: the symbol was decoded from bytes that do not exist). Nothing else can go out of
  *    bounds: probabilities are indexed by values the code bounds, and the window by pos < outLimit.
  */
 import { ArchiveError } from "../archive-error.ts";
-import { ALIGN, IS_MATCH, IS_REP, IS_REP0_LONG, IS_REP_G0, IS_REP_G1, IS_REP_G2, LEN_HIGH, LEN_LOW, LEN_MATCH, LEN_MID, LEN_REP, LITERAL, POS_SLOT, SPEC_POS, type LzmaState } from "./lzma-state.ts";
+import { copyMatch } from "./lz-window.ts";
+import { decodeDistance } from "./lzma-distance.ts";
+import { IS_MATCH, IS_REP, IS_REP0_LONG, IS_REP_G0, IS_REP_G1, IS_REP_G2, LEN_HIGH, LEN_LOW, LEN_MATCH, LEN_MID, LEN_REP, LITERAL, POS_SLOT, type LzmaState } from "./lzma-state.ts";
 
 const SIGN = 0x80000000 | 0;
 
@@ -38,7 +41,8 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
   let rep0 = s.rep0;
   if (s.pendingLen > 0) {
     const n = Math.min(s.pendingLen, outLimit - pos);
-    pos = copyMatch(dict, dictSize, pos, rep0, n);
+    const src = pos - rep0 - 1;
+    pos = copyMatch(dict, dictSize, pos, src < 0 ? src + dictSize : src, rep0, n);
     s.pendingLen -= n;
   }
   let rep1 = s.rep1;
@@ -53,16 +57,11 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
   const lc = s.lc;
   const lcShift = 8 - lc;
   let prevByte = pos > 0 ? dict[pos - 1]! : full ? dict[dictSize - 1]! : 0;
-  let p = 0;
-  let prob = 0;
-  let bound = 0;
-  let sym = 0;
+  let p = 0, prob = 0, bound = 0, sym = 0;
 
   while (pos < outLimit && inPos < inLimit) {
     const posState = pos & pbMask;
-    p = IS_MATCH + (state << 4) + posState;
-    prob = probs[p]!;
-    bound = Math.imul(range >>> 11, prob);
+    p = IS_MATCH + (state << 4) + posState; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
     if (code < (bound ^ SIGN)) {
       // ---- literal ----
       range = bound;
@@ -112,18 +111,14 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
         do {
           const matchBit = (matchByte >>> 7) & 1;
           matchByte <<= 1;
-          p = base + ((1 + matchBit) << 8) + sym;
-          prob = probs[p]!;
-          bound = Math.imul(range >>> 11, prob);
+          p = base + ((1 + matchBit) << 8) + sym; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
           let bit: number;
           if (code < (bound ^ SIGN)) { range = bound; probs[p] = prob + ((2048 - prob) >> 5); sym <<= 1; bit = 0; }
           else { range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5); sym = (sym << 1) | 1; bit = 1; }
           if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
           if (matchBit !== bit) {
             while (sym < 0x100) {
-              p = base + sym;
-              prob = probs[p]!;
-              bound = Math.imul(range >>> 11, prob);
+              p = base + sym; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
               if (code < (bound ^ SIGN)) { range = bound; probs[p] = prob + ((2048 - prob) >> 5); sym <<= 1; }
               else { range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5); sym = (sym << 1) | 1; }
               if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
@@ -137,36 +132,25 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
       dict[pos++] = prevByte;
       continue;
     }
-    range = (range - bound) | 0;
-    code = (code - bound) | 0;
-    probs[p] = prob - (prob >> 5);
+    range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
     if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
 
     // ---- match or rep: which kind, and its distance for reps ----
-    let lenBase: number;
-    let isMatch: boolean;
-    p = IS_REP + state;
-    prob = probs[p]!;
-    bound = Math.imul(range >>> 11, prob);
+    let lenBase: number, isMatch: boolean;
+    p = IS_REP + state; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
     if (code < (bound ^ SIGN)) {
       range = bound; probs[p] = prob + ((2048 - prob) >> 5);
       if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-      isMatch = true;
-      lenBase = LEN_MATCH;
+      isMatch = true; lenBase = LEN_MATCH;
     } else {
       range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
       if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-      isMatch = false;
-      lenBase = LEN_REP;
-      p = IS_REP_G0 + state;
-      prob = probs[p]!;
-      bound = Math.imul(range >>> 11, prob);
+      isMatch = false; lenBase = LEN_REP;
+      p = IS_REP_G0 + state; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
       if (code < (bound ^ SIGN)) {
         range = bound; probs[p] = prob + ((2048 - prob) >> 5);
         if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-        p = IS_REP0_LONG + (state << 4) + posState;
-        prob = probs[p]!;
-        bound = Math.imul(range >>> 11, prob);
+        p = IS_REP0_LONG + (state << 4) + posState; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
         if (code < (bound ^ SIGN)) {
           // ---- short rep: one byte at rep0 ----
           range = bound; probs[p] = prob + ((2048 - prob) >> 5);
@@ -185,9 +169,7 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
         range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
         if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
         let dist: number;
-        p = IS_REP_G1 + state;
-        prob = probs[p]!;
-        bound = Math.imul(range >>> 11, prob);
+        p = IS_REP_G1 + state; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
         if (code < (bound ^ SIGN)) {
           range = bound; probs[p] = prob + ((2048 - prob) >> 5);
           if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
@@ -195,9 +177,7 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
         } else {
           range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
           if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-          p = IS_REP_G2 + state;
-          prob = probs[p]!;
-          bound = Math.imul(range >>> 11, prob);
+          p = IS_REP_G2 + state; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
           if (code < (bound ^ SIGN)) {
             range = bound; probs[p] = prob + ((2048 - prob) >> 5);
             dist = rep2;
@@ -216,41 +196,27 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
     }
 
     // ---- length: choice bits pick a 3-bit low/mid tree (per posState) or the 8-bit high tree ----
-    let treeBase: number;
-    let treeEnd: number;
-    let len: number;
-    p = lenBase;
-    prob = probs[p]!;
-    bound = Math.imul(range >>> 11, prob);
+    let treeBase: number, treeEnd: number, len: number;
+    p = lenBase; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
     if (code < (bound ^ SIGN)) {
       range = bound; probs[p] = prob + ((2048 - prob) >> 5);
-      treeBase = lenBase + LEN_LOW + (posState << 3);
-      treeEnd = 8;
-      len = 2 - 8;
+      treeBase = lenBase + LEN_LOW + (posState << 3); treeEnd = 8; len = 2 - 8;
     } else {
       range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
       if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-      p = lenBase + 1;
-      prob = probs[p]!;
-      bound = Math.imul(range >>> 11, prob);
+      p = lenBase + 1; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
       if (code < (bound ^ SIGN)) {
         range = bound; probs[p] = prob + ((2048 - prob) >> 5);
-        treeBase = lenBase + LEN_MID + (posState << 3);
-        treeEnd = 8;
-        len = 10 - 8;
+        treeBase = lenBase + LEN_MID + (posState << 3); treeEnd = 8; len = 10 - 8;
       } else {
         range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5);
-        treeBase = lenBase + LEN_HIGH;
-        treeEnd = 256;
-        len = 18 - 256;
+        treeBase = lenBase + LEN_HIGH; treeEnd = 256; len = 18 - 256;
       }
     }
     if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
     sym = 1;
     do {
-      p = treeBase + sym;
-      prob = probs[p]!;
-      bound = Math.imul(range >>> 11, prob);
+      p = treeBase + sym; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
       if (code < (bound ^ SIGN)) { range = bound; probs[p] = prob + ((2048 - prob) >> 5); sym <<= 1; }
       else { range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5); sym = (sym << 1) | 1; }
       if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
@@ -266,9 +232,7 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
       treeBase = POS_SLOT + ((len < 6 ? len - 2 : 3) << 6);
       sym = 1;
       do {
-        p = treeBase + sym;
-        prob = probs[p]!;
-        bound = Math.imul(range >>> 11, prob);
+        p = treeBase + sym; prob = probs[p]!; bound = Math.imul(range >>> 11, prob);
         if (code < (bound ^ SIGN)) { range = bound; probs[p] = prob + ((2048 - prob) >> 5); sym <<= 1; }
         else { range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5); sym = (sym << 1) | 1; }
         if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
@@ -277,36 +241,13 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
       if (slot < 4) {
         rep0 = slot;
       } else {
-        const bits = (slot >>> 1) - 1;
-        let dist = (2 | (slot & 1)) << bits;
-        let reverseBits: number;
-        if (slot < 14) {
-          treeBase = SPEC_POS + dist - slot;
-          reverseBits = bits;
-        } else {
-          let direct = 0;
-          for (let i = bits - 4; i > 0; i--) {
-            range >>>= 1;
-            code = (code - range) | 0;
-            const t = (code ^ SIGN) >> 31; // -1: the bit is 0 and code gets range back
-            code = (code + (range & t)) | 0;
-            direct = (direct << 1) + t + 1;
-            if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-          }
-          dist |= direct << 4;
-          treeBase = ALIGN;
-          reverseBits = 4;
-        }
-        sym = 1;
-        for (let i = 0; i < reverseBits; i++) {
-          p = treeBase + sym;
-          prob = probs[p]!;
-          bound = Math.imul(range >>> 11, prob);
-          if (code < (bound ^ SIGN)) { range = bound; probs[p] = prob + ((2048 - prob) >> 5); sym <<= 1; }
-          else { range = (range - bound) | 0; code = (code - bound) | 0; probs[p] = prob - (prob >> 5); sym = (sym << 1) | 1; dist |= 1 << i; }
-          if (range >>> 24 === 0) { range <<= 8; code = ((code << 8) | input[inPos++]!) ^ SIGN; }
-        }
-        rep0 = dist;
+        s.rc.range = range;
+        s.rc.code = code ^ SIGN;
+        s.inPos = inPos;
+        rep0 = decodeDistance(s, slot, input);
+        range = s.rc.range;
+        code = s.rc.code ^ SIGN;
+        inPos = s.inPos;
         if (rep0 === -1) {
           s.sawEndMarker = true;
           break;
@@ -323,12 +264,14 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
       s.pendingLen = n - room;
       n = room;
     }
-    const src = pos - rep0 - 1;
-    if (src >= 0 && n <= 32) {
+    let src = pos - rep0 - 1;
+    if (src < 0) src += dictSize; // behind the wrap point: the end of the buffer holds it
+    if (n <= 32 && src + n <= dictSize) {
+      // Forward byte copy: right for overlapping sources too (a short distance repeats itself).
       for (let i = 0; i < n; i++) dict[pos + i] = dict[src + i]!;
       pos += n;
     } else {
-      pos = copyMatch(dict, dictSize, pos, rep0, n);
+      pos = copyMatch(dict, dictSize, pos, src, rep0, n);
     }
     prevByte = dict[pos - 1]!;
   }
@@ -344,28 +287,9 @@ export function decodeSymbols(s: LzmaState, input: Uint8Array, inPos: number, in
   return inPos;
 }
 
-/** Copies n bytes from distance rep0 + 1 to pos (pos + n ≤ size); returns pos + n. */
-function copyMatch(dict: Uint8Array, size: number, pos: number, rep0: number, n: number): number {
-  let src = pos - rep0 - 1;
-  const end = pos + n;
-  if (src < 0) src += size;
-  if (src < pos) {
-    if (rep0 === 0) dict.fill(dict[src]!, pos, end);
-    else if (rep0 + 1 >= n) dict.copyWithin(pos, src, src + n);
-    else while (pos < end) dict[pos++] = dict[src++]!; // overlapping: repeats the last rep0 + 1 bytes
-    return end;
-  }
-  // The source lies behind the wrap point: it runs to the end of the buffer and continues at 0.
-  while (pos < end) {
-    dict[pos++] = dict[src++]!;
-    if (src === size) src = 0;
-  }
-  return end;
-}
-
 /** The error for a distance outside the history; records where input reading had got to. */
 function badDistance(s: LzmaState, inPos: number, rep0: number, available: number): ArchiveError {
-  s.inPosAtError = inPos;
+  s.inPos = inPos;
   const distance = (rep0 >>> 0) + 1;
   return new ArchiveError("ARCHIVE_CORRUPT", `LZMA data is corrupt: a match reaches ${distance} bytes back with only ${available} bytes of history`, {
     distance,

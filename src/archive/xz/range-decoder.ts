@@ -18,8 +18,10 @@
  *  - Normalization is eager: after every bit, if range < 2^24, shift one input byte in. Read that way,
  *    a range-coded run consumes exactly the bytes its encoder wrote (5 at the start, one per shift),
  *    so "the data ended exactly here" and "code is 0 at the end" are checks a decoder can make.
- *  - A bit consumes at most one input byte, a whole LZMA symbol (match with the longest length and
- *    a 32-bit distance) fewer than 24: MAX_SYMBOL_INPUT bounds the look-ahead a caller must allow.
+ *  - Input per symbol is bounded: a byte is shifted in per 8 bits the range shrinks, and a bit
+ *    shrinks it by at most 2048/31 (probabilities stay within 31..2017), a direct bit by 2. The
+ *    longest symbol (a match: 22 modelled bits + 26 direct bits) thus reads at most 21 bytes;
+ *    MAX_SYMBOL_INPUT (32) is the look-ahead a streaming caller keeps.
  */
 import { ArchiveError } from "../archive-error.ts";
 
@@ -65,9 +67,9 @@ export class RangeDecoder {
 }
 
 /**
- * One bit, out of line: for code that is not hot (headers of 7z's BCJ2, tests). `at` is the index
- * of the probability; `input`/`pos` is where bytes come from. Returns the bit; advances `state.pos`.
- * The hot loop inlines the same steps.
+ * One bit, out of line, for code that is not hot (7z's BCJ2 decoder range-codes its jumps the same
+ * way). `at` is the index of the probability in `probs`; bytes come from input[cursor.pos...], which
+ * advances. Returns the bit. The hot loop (lzma-symbols.ts) inlines exactly these steps.
  */
 export function decodeBit(rc: RangeDecoder, probs: Uint16Array, at: number, input: Uint8Array, cursor: { pos: number }): number {
   const p = probs[at]!;

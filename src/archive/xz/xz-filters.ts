@@ -59,7 +59,7 @@ export function planFilters(filters: FilterSpec[]): FilterPlan {
     } else if (f.id === FILTER_LZMA2) {
       throw new ArchiveError("ARCHIVE_CORRUPT", "xz LZMA2 filter is not the last in its chain");
     } else {
-      throw new ArchiveError("ARCHIVE_UNSUPPORTED", `xz block uses the ${filterName(f.id)} filter, which dsp does not decode`, { filterId: f.id });
+      throw new ArchiveError("ARCHIVE_UNSUPPORTED", `xz block uses filter ${filterName(f.id)}, which dsp does not decode`, { filterId: f.id });
     }
   }
   return { dictSize, deltas };

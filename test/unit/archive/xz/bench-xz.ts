@@ -6,9 +6,11 @@
  *
  * Not a test. Each round runs, per input, `xz -dc file` (stdout to /dev/null) and a fresh bun process
  * decoding the same file with unxz from a file stream (order alternating between rounds), both timed
- * from outside, so both include process start. Prints medians: MB/s of decompressed output (wall),
- * the dsp/xz ratio on wall time and on CPU time (user + system: steadier when the machine is shared),
- * and peak RSS (bun's own ~30-40 MiB baseline included).
+ * from outside, so both include process start; then a bun process that decodes the file twice, timed
+ * inside on its second pass ("warm": what a running dsp sees, JIT compiled). Prints medians: MB/s of
+ * decompressed output (wall), the dsp/xz ratio on wall time and on CPU time (user + system: steadier
+ * when the machine is shared), and peak RSS per process from /usr/bin/time (bun's own baseline
+ * included).
  *
  * Compressing 100 MB at -6 takes minutes; --keep DIR keeps the compressed files in DIR and reuses them
  * on the next run (default: a temporary folder, removed at the end).
@@ -19,16 +21,18 @@ import { join } from "node:path";
 import { unxz } from "../../../../src/archive/xz/unxz.ts";
 import { mulberry32 } from "../../../support/random.ts";
 
-/** Child mode: decode `file`, print "<bytes> <peak RSS>". */
+/** Child mode: decode `file` `passes` times; print "<bytes> <seconds of the last pass>". */
 if (process.argv[2] === "--decode") {
+  const passes = Number(process.argv[4] ?? 1);
   let n = 0;
-  let i = 0;
-  let peak = 0;
-  for await (const c of unxz(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>)) {
-    n += c.length;
-    if ((++i & 15) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  let seconds = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const t = performance.now();
+    n = 0;
+    for await (const c of unxz(createReadStream(process.argv[3]!, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>)) n += c.length;
+    seconds = (performance.now() - t) / 1000;
   }
-  console.log(`${n} ${Math.max(peak, process.memoryUsage().rss)}`);
+  console.log(`${n} ${seconds}`);
   process.exit(0);
 }
 
@@ -97,43 +101,63 @@ try {
   const rndRaw = await prepare("random-xz6", (sizeMB / 2) * 1e6, writeRandom, "-6");
   for (const raw of [csvRaw, rndRaw]) rmSync(raw, { force: true });
 
-  type Run = { wall: number; cpu: number; rss: number };
-  const results = new Map<string, { xz: Run[]; dsp: Run[] }>(inputs.map((i) => [i.label, { xz: [], dsp: [] }]));
+  type Run = { wall: number; cpu: number; rss: number; inner: number };
+  const results = new Map<string, { xz: Run[]; dsp: Run[]; warm: Run[] }>(inputs.map((i) => [i.label, { xz: [], dsp: [], warm: [] }]));
+  const time = Bun.which("time", { PATH: "/usr/bin:/bin" });
+  /** Runs cmd under /usr/bin/time (peak RSS and CPU of that process alone), timed from here. */
   const runOnce = (cmd: string[], input: Input): Run => {
     const t = performance.now();
-    const p = Bun.spawnSync(cmd, { stdout: cmd[0] === "xz" ? "ignore" : "pipe", stderr: "inherit" });
+    const p = Bun.spawnSync(time ? [time, "-f", "%M %U %S", ...cmd] : cmd, { stdout: cmd[0] === "xz" ? "ignore" : "pipe", stderr: "pipe" });
     const wall = (performance.now() - t) / 1000;
-    if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed`);
-    if (cmd[0] !== "xz" && Number(p.stdout.toString().split(" ")[0]) !== input.bytes) throw new Error(`dsp decoded ${p.stdout} bytes`);
-    const u = p.resourceUsage!;
-    return { wall, cpu: Number(u.cpuTime.user + u.cpuTime.system) / 1e6, rss: u.maxRSS };
+    if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${p.stderr.toString()}`);
+    const [bytes, inner] = (p.stdout?.toString() ?? "").trim().split(" ").map(Number);
+    if (cmd[0] !== "xz" && bytes !== input.bytes) throw new Error(`dsp decoded ${bytes} bytes, expected ${input.bytes}`);
+    const [rssKiB, user, sys] = time ? p.stderr.toString().trim().split("\n").at(-1)!.split(" ").map(Number) : [NaN, NaN, NaN];
+    return { wall, cpu: user! + sys!, rss: rssKiB! * 1024, inner: inner ?? NaN };
   };
+  const dspCmd = (file: string, passes: number) => [process.execPath, import.meta.path, "--decode", file, String(passes)];
   for (let r = 0; r < rounds; r++) {
     for (const input of inputs) {
       const res = results.get(input.label)!;
       const order = r % 2 === 0 ? ["xz", "dsp"] : ["dsp", "xz"];
       for (const who of order) {
         if (who === "xz") res.xz.push(runOnce(["xz", "-dc", input.file], input));
-        else res.dsp.push(runOnce([process.execPath, import.meta.path, "--decode", input.file], input));
+        else res.dsp.push(runOnce(dspCmd(input.file, 1), input));
       }
+      res.warm.push(runOnce(dspCmd(input.file, 2), input));
     }
     console.log(`round ${r + 1}/${rounds} done`);
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const mib = (kb: number) => (kb / 1024).toFixed(0);
-  console.log(`\n${"input".padEnd(12)} ${"out MB".padStart(7)} ${"xz MB/s".padStart(8)} ${"dsp MB/s".padStart(9)} ${"wall ratio".padStart(11)} ${"cpu ratio".padStart(10)} ${"xz RSS".padStart(7)} ${"dsp RSS".padStart(8)}`);
+  const mib = (bytes: number) => (Number.isNaN(bytes) ? "?" : (bytes / 2 ** 20).toFixed(0)) + " MiB";
+  const cols = ["input", "out MB", "xz -dc MB/s", "dsp MB/s", "ratio (wall)", "ratio (cpu)", "dsp warm MB/s", "warm ratio", "xz RSS", "dsp RSS"];
+  console.log(`\n${cols.join(" | ")}`);
   for (const input of inputs) {
-    const { xz, dsp } = results.get(input.label)!;
+    const { xz, dsp, warm } = results.get(input.label)!;
     const mb = input.bytes / 1e6;
     const xzWall = median(xz.map((x) => x.wall));
     const dspWall = median(dsp.map((x) => x.wall));
-    const cpuRatio = median(xz.map((x) => x.cpu)) / median(dsp.map((x) => x.cpu));
-    console.log(
-      `${input.label.padEnd(12)} ${mb.toFixed(0).padStart(7)} ${(mb / xzWall).toFixed(1).padStart(8)} ${(mb / dspWall).toFixed(1).padStart(9)} ${(xzWall / dspWall).toFixed(2).padStart(10)}× ${cpuRatio.toFixed(2).padStart(9)}× ${mib(Math.max(...xz.map((x) => x.rss))).padStart(5)}Mi ${mib(Math.max(...dsp.map((x) => x.rss))).padStart(6)}Mi`,
-    );
+    const warmSec = median(warm.map((x) => x.inner));
+    const row = [
+      input.label,
+      mb.toFixed(0),
+      (mb / xzWall).toFixed(1),
+      (mb / dspWall).toFixed(1),
+      `${(xzWall / dspWall).toFixed(2)}×`,
+      `${(median(xz.map((x) => x.cpu)) / median(dsp.map((x) => x.cpu))).toFixed(2)}×`,
+      (mb / warmSec).toFixed(1),
+      `${(xzWall / warmSec).toFixed(2)}×`,
+      mib(Math.max(...xz.map((x) => x.rss))),
+      mib(Math.max(...dsp.map((x) => x.rss))),
+    ];
+    console.log(row.join(" | "));
   }
-  console.log(`\nratio = dsp speed / xz -dc speed (goal ≥ 0.9×); medians of ${rounds} interleaved rounds; both include process start.`);
+  console.log(
+    `\nratio = dsp speed / xz -dc speed (goal ≥ 0.9×), medians of ${rounds} interleaved rounds. "dsp" is a fresh bun process per run ` +
+      `(start-up and JIT warm-up included, like xz's start-up); "warm" is the second decode in one process (a running dsp). ` +
+      `RSS: peak of each process (bun's own baseline included).`,
+  );
 } finally {
   if (keep === undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -11,7 +11,8 @@ import { LzmaDecoder } from "../../../../src/archive/xz/lzma-decoder.ts";
 import { parsePropsByte } from "../../../../src/archive/xz/lzma-state.ts";
 import { Lzma2Decoder } from "../../../../src/archive/xz/lzma2-decoder.ts";
 import { mulberry32 } from "../../../support/random.ts";
-import { LzmaWriter, lzma2Chunk } from "./lzma-craft.ts";
+import { decodeBit, RangeDecoder } from "../../../../src/archive/xz/range-decoder.ts";
+import { LzmaWriter, lzma2Chunk, RangeEncoder } from "./lzma-craft.ts";
 import { codeOf, concat, csvText, randomBytes, run, xzCli, xzContainer } from "./xz-test-support.ts";
 
 const TEXT = csvText(200_000, 41);
@@ -199,4 +200,20 @@ test("CRC-64 (ECMA-182, as xz): the standard check value and incremental updates
   const parts = new Crc64();
   for (let i = 0; i < data.length; i += 977) parts.update(data.subarray(i, i + 977));
   expect(parts.hex()).toBe(whole);
+});
+
+test("range coder: decodeBit (out of line, for BCJ2) reads back what the test encoder wrote, to the last byte", () => {
+  const rnd = mulberry32(77);
+  const bits = Array.from({ length: 20_000 }, () => (rnd() < 0.8 ? 0 : 1));
+  const where = bits.map(() => Math.floor(rnd() * 16));
+  const enc = new RangeEncoder();
+  const encProbs = new Uint16Array(16).fill(1024);
+  bits.forEach((b, i) => enc.bit(encProbs, where[i]!, b));
+  const bytes = enc.finish();
+  const rc = new RangeDecoder();
+  const cursor = { pos: rc.init(bytes, 0) };
+  const decProbs = new Uint16Array(16).fill(1024);
+  expect(bits.map((_, i) => decodeBit(rc, decProbs, where[i]!, bytes, cursor))).toEqual(bits);
+  expect(cursor.pos).toBe(bytes.length);
+  expect(rc.finished).toBe(true);
 });

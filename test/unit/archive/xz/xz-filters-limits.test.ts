@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { LimitTracker } from "../../../../src/archive/limits.ts";
+import { LzWindow } from "../../../../src/archive/xz/lz-window.ts";
 import { unxz } from "../../../../src/archive/xz/unxz.ts";
 import { parseBlockHeader } from "../../../../src/archive/xz/xz-headers.ts";
 import { planFilters } from "../../../../src/archive/xz/xz-filters.ts";
@@ -59,12 +60,21 @@ describe("dictionary limit", () => {
     expect(big.length).toBeLessThan(2000);
   });
 
-  test("refused by default (64 MiB) before anything is allocated or decoded", async () => {
-    const before = process.memoryUsage().rss;
-    const err = await run(big, 100, { name: "big-dict.xz" }).catch((e) => e);
-    expect(err.code).toBe("ARCHIVE_LIMIT_DICTIONARY");
-    expect(err.context).toMatchObject({ entry: "big-dict.xz", dictionaryBytes: 256 * MiB, allowed: 64 * MiB, bytesOut: 0 });
-    expect(process.memoryUsage().rss - before).toBeLessThan(128 * MiB);
+  test("refused by default (64 MiB) before any window is allocated or anything decoded", async () => {
+    // Every LzWindow computes its size through LzWindow.sizeFor in its constructor: watch it.
+    const sizeFor = LzWindow.sizeFor;
+    const windows: number[] = [];
+    LzWindow.sizeFor = (bytes: number) => (windows.push(bytes), sizeFor(bytes));
+    try {
+      const err = await run(big, 100, { name: "big-dict.xz" }).catch((e) => e);
+      expect(err.code).toBe("ARCHIVE_LIMIT_DICTIONARY");
+      expect(err.context).toMatchObject({ entry: "big-dict.xz", dictionaryBytes: 256 * MiB, allowed: 64 * MiB, bytesOut: 0 });
+      expect(windows).toEqual([]);
+      await run(xzc(TEXT.subarray(0, 2000), "--lzma2=preset=1,dict=64MiB"));
+      expect(windows).toEqual([64 * MiB]); // the spy works: an accepted dictionary does allocate
+    } finally {
+      LzWindow.sizeFor = sizeFor;
+    }
   });
 
   test("checkDictionary sees the declared size first; throwing there stops the stream before any output", async () => {
