@@ -6,6 +6,7 @@
  * date.
  *
  *   bun scripts/build.ts && bun scripts/bench-convert.ts [--mb 500] [--rounds 3] [--format csv,jsonl]
+ *     [--baseline OLD_DSP_BINARY]   (adds an older build's two modes to every round: before/after)
  *
  * Per run: wall time, peak RSS and CPU time from GNU time (see bench/measure.ts for why), output
  * size. Rounds are interleaved (each round runs every tool once, order rotated), medians reported.
@@ -20,7 +21,9 @@ import { writeReferenceCsv, writeReferenceJsonl } from "../test/support/table-da
 import { logTail, measure, type Measurement } from "./bench/measure.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const { values } = parseArgs({ options: { mb: { type: "string", default: "500" }, rounds: { type: "string", default: "3" }, format: { type: "string", default: "csv,jsonl" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "500" }, rounds: { type: "string", default: "3" }, format: { type: "string", default: "csv,jsonl" }, baseline: { type: "string" } },
+});
 const targetBytes = Number(values.mb) * 1e6;
 const rounds = Number(values.rounds);
 const scratch = mkdtempSync(join(tmpdir(), "dsp-bench-convert-"));
@@ -36,6 +39,13 @@ const tools: Tool[] = [
   { name: "DuckDB threads=1 (zstd)", argv: (i, o) => [process.execPath, join(root, "scripts/bench/duckdb-convert.ts"), i, o, "1"] },
   { name: "DuckDB threads=2 (zstd)", argv: (i, o) => [process.execPath, join(root, "scripts/bench/duckdb-convert.ts"), i, o, "2"] },
 ];
+const baseline = values.baseline;
+if (baseline) {
+  tools.push(
+    { name: "baseline dsp convert (zstd)", argv: (i, o) => [baseline, "convert", i, "-o", o] },
+    { name: "baseline dsp convert --single-thread (zstd)", argv: (i, o) => [baseline, "convert", i, "-o", o, "--single-thread"] },
+  );
+}
 
 try {
   for (const format of values.format.split(",")) await benchFormat(format);
@@ -83,4 +93,14 @@ async function benchFormat(format: string): Promise<void> {
     const rssRatio = t === tools[0] ? "" : `${(dsp.rss / r.rss).toFixed(2)}×`;
     console.log(`| ${r.name} | ${r.wall.toFixed(2)} | ${r.mbps.toFixed(1)} | ${r.mbPerCpuS.toFixed(1)} | ${r.rss.toFixed(0)} | ${((100 * r.out) / inputBytes).toFixed(1)} | ${ratio} | ${rssRatio} |`);
   }
+  // The goals, each a ratio of medians from this run: DuckDB's time over dsp's (above 1: dsp faster).
+  const single = row(tools[1]!.name);
+  const t1 = row(tools[2]!.name);
+  const t2 = row(tools[3]!.name);
+  console.log(
+    `\ngoals: --single-thread vs DuckDB threads=1 ${(t1.wall / single.wall).toFixed(2)}× (≥ 1.2), ` +
+      `two workers vs DuckDB threads=2 ${(t2.wall / dsp.wall).toFixed(2)}× (≥ 1.0), ` +
+      `--single-thread peak RSS ${single.rss.toFixed(0)} MiB (≤ 128), ` +
+      `output ${((100 * Math.max(dsp.out, single.out)) / t1.out).toFixed(1)}% of DuckDB's (≤ 100)`,
+  );
 }

@@ -16,6 +16,7 @@ import { LeadingBom } from "../leading-bom.ts";
 import type { FieldView } from "./field-view.ts";
 import { RowBoundary } from "./row-boundary.ts";
 import { RowScanner, rowTooLargeError } from "./row-scanner.ts";
+import type { FastRowParser } from "./typed-rows.ts";
 
 export interface CsvDialect {
   /** Field separator byte: 0x2C `,`, 0x3B `;`, 0x7C `|` or 0x09 tab (any ASCII byte but CR, LF, quote). */
@@ -36,6 +37,15 @@ export interface CsvTokenizerOptions {
   maxFields?: number;
   /** Skip lines with no byte at all. Default true. */
   skipBlankLines?: boolean;
+  /**
+   * Offered every row before it is tokenized (typed-rows.ts): a row it takes is not delivered to
+   * the sink. Line numbers and errors are the same either way.
+   */
+  fastRows?: FastRowParser;
+  /** The line the input starts on (a block of a file: csv/blocks.ts). Default 1. */
+  firstLine?: number;
+  /** Skip a UTF-8 BOM at the start of the input. Default true; false for a block that does not start the file. */
+  bom?: boolean;
 }
 
 export const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024;
@@ -66,8 +76,16 @@ export class CsvTokenizer {
       maxRowBytes: this.maxRowBytes,
       maxFields: options.maxFields ?? DEFAULT_MAX_FIELDS,
       skipBlankLines: options.skipBlankLines ?? true,
+      fastRows: options.fastRows,
     });
     this.boundary = new RowBoundary(delimiter, quote);
+    if (options.firstLine !== undefined) this.scanner.line = options.firstLine;
+    if (options.bom === false) this.bom.strip(new Uint8Array(0), true);
+  }
+
+  /** No row is waiting for more input: everything pushed so far ended at a row end. */
+  get atRowEnd(): boolean {
+    return this.carryLen === 0;
   }
 
   push(chunk: Uint8Array): void {

@@ -21,7 +21,7 @@
  */
 
 export { CellKind, classifyCell, parseBoolean } from "./cell-kind.ts";
-export { ColumnBuilder } from "./column-builder.ts";
+export { ColumnBuilder, FastKind } from "./column-builder.ts";
 export { inferColumnTypes, SAMPLE_BYTES, SAMPLE_ROWS, TypeInference, type CellVisitor, type SampleRows } from "./infer-types.ts";
 export { parseDate, parseTimestamp } from "./parse-datetime.ts";
 export { parseDouble } from "./parse-double.ts";

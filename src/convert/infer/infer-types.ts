@@ -13,6 +13,8 @@
 
 import type { ColumnType } from "../column-types.ts";
 import { CellKind, classifyCell } from "./cell-kind.ts";
+import { scanBoolean, scanDouble, scanInt64, scanTimestamp } from "./scan-cell.ts";
+import { parseDate } from "./parse-datetime.ts";
 import { joinKind } from "./widen.ts";
 
 /** Suggested sample bounds: enough rows to see sparse values, small enough to hold in memory. */
@@ -44,6 +46,7 @@ export class TypeInference {
     if (column < 0 || column >= this.columnCount) throw new RangeError(`column ${column} of ${this.columnCount}`);
     const type = this.types[column]!;
     if (type === "STRING") return;
+    if (start === end ? !quoted : type !== null && fitsCommonForm(type, buf, start, end)) return; // the type stays
     const kind = classifyCell(buf, start, end, quoted);
     if (kind === CellKind.INT_BIG) this.bigInts[column] = 1;
     this.types[column] = joinKind(type, kind, this.bigInts[column] === 0);
@@ -57,6 +60,41 @@ export class TypeInference {
   /** The inferred types; columns without any non-null cell are STRING. */
   result(): ColumnType[] {
     return this.types.map((t) => t ?? "STRING");
+  }
+}
+
+// Where the fast parsers put what they parse: only whether they accept matters here.
+const EVERY_BYTE_STOPS = new Uint8Array(256).fill(1);
+const scratchWords = new Int32Array(2);
+const scratchDoubles = new Float64Array(1);
+const scratchBools = new Uint8Array(1);
+
+/**
+ * Whether the cell is in the common form of `type` (the CSV fast path's parsers, scan-cell.ts):
+ * then its kind joined with `type` is `type`, and the full classification can be skipped. Nearly
+ * every cell of a typed column after its first few, so the sample costs a parse per cell, not the
+ * two or three attempts of classifyCell.
+ */
+function fitsCommonForm(type: ColumnType, buf: Uint8Array, start: number, end: number): boolean {
+  // The parsers need the byte after the value (any byte ends it here); they must stop at `end`.
+  if (end >= buf.length) return false;
+  const bound = end + 1;
+  switch (type) {
+    case "INT64":
+      return scanInt64(buf, start, bound, EVERY_BYTE_STOPS, scratchWords, 0) === end;
+    case "DOUBLE":
+      return scanDouble(buf, start, bound, EVERY_BYTE_STOPS, scratchDoubles, 0) === end;
+    case "BOOLEAN":
+      return scanBoolean(buf, start, bound, EVERY_BYTE_STOPS, scratchBools, 0) === end;
+    case "DATE": {
+      const days = parseDate(buf, start, end);
+      return days === days;
+    }
+    case "TIMESTAMP_UTC":
+    case "TIMESTAMP_LOCAL":
+      return scanTimestamp(buf, start, bound, EVERY_BYTE_STOPS, type === "TIMESTAMP_UTC", scratchWords, 0) === end;
+    default:
+      return false;
   }
 }
 

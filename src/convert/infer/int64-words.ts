@@ -15,11 +15,14 @@ export const HI = littleEndian ? 1 : 0;
 
 const TWO16 = 65536;
 const TWO32 = 4294967296;
+// Multiplying by these is exact (powers of two) and much cheaper than dividing by 2^16, 2^32.
+const TWO_MINUS_16 = 1 / TWO16;
+const TWO_MINUS_32 = 1 / TWO32;
 const MAX_SAFE_PRODUCT = 2 ** 53;
 
 /** Stores the integer n (|n| <= 2^53, so exact as a double) at slot `index`. */
 export function writeSafeInt(words: Int32Array, index: number, n: number): void {
-  const hi = Math.floor(n / TWO32);
+  const hi = Math.floor(n * TWO_MINUS_32);
   // n - hi * 2^32 is in [0, 2^32); the Int32Array store keeps it modulo 2^32, i.e. the same bits.
   words[2 * index + LO] = n - hi * TWO32;
   words[2 * index + HI] = hi;
@@ -55,14 +58,14 @@ export function writeMulAdd(words: Int32Array, index: number, s: number, mul: nu
   }
   // s = sh*2^16 + sl, so s*mul + add = (sh*mul)*2^16 + (sl*mul + add) = A*2^16 + t, every term
   // below 2^53; then A = Ah*2^16 + Al gives Ah*2^32 + (Al*2^16 + t), split into words with a carry.
-  const sh = Math.floor(s / TWO16);
+  const sh = Math.floor(s * TWO_MINUS_16);
   const sl = s - sh * TWO16;
   const a = sh * mul;
   const t = sl * mul + add;
-  const ah = Math.floor(a / TWO16);
+  const ah = Math.floor(a * TWO_MINUS_16);
   const al = a - ah * TWO16;
   const low = al * TWO16 + t;
-  const carry = Math.floor(low / TWO32);
+  const carry = Math.floor(low * TWO_MINUS_32);
   words[2 * index + LO] = low - carry * TWO32;
   words[2 * index + HI] = ah + carry;
 }

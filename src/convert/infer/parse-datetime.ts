@@ -14,7 +14,7 @@
  * value is stored by writeMulAdd (int64-words.ts) without a bigint.
  */
 
-import { daysFromCivil, daysInMonth } from "./calendar.ts";
+import { civilDays } from "./calendar.ts";
 import { writeMulAdd } from "./int64-words.ts";
 
 export const NOT_TIMESTAMP = 0;
@@ -37,10 +37,8 @@ function dateAt(buf: Uint8Array, at: number): number {
   const yLow = twoDigits(buf, at + 2);
   const month = twoDigits(buf, at + 5);
   const day = twoDigits(buf, at + 8);
-  if (yHigh < 0 || yLow < 0 || month < 1 || month > 12 || day < 1) return NaN;
-  const year = yHigh * 100 + yLow;
-  if (year === 0 || day > daysInMonth(year, month)) return NaN;
-  return daysFromCivil(year, month, day);
+  if (yHigh < 0 || yLow < 0) return NaN;
+  return civilDays(yHigh * 100 + yLow, month, day); // NaN for a month or day out of range (-1 included)
 }
 
 /** Days since 1970-01-01 when buf[start, end) is a DATE text, else NaN. */

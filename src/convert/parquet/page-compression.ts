@@ -12,10 +12,14 @@ import { snappyCompress } from "./snappy-compress.ts";
 
 /**
  * Measured with test/unit/convert/parquet/bench-writer.ts (1M rows x 7 columns, shared 2-core
- * box, best of 3): level 1 ~180-230 ms and 18.2 MiB, level 3 ~280-380 ms and 15.6 MiB. Level 3:
- * 14% fewer bytes to push to S3 from an edge box is worth ~100 ms per million rows.
+ * box, best of 3): level 1 ~180-230 ms and 18.2 MiB, level 3 ~280-380 ms and 15.6 MiB: level 1
+ * loses too many bytes. Level 2 against 3 (scripts/bench/csv-stages.ts, the 100 MB reference CSV
+ * of scripts/bench-convert.ts; docs/conversion-speed.md): zstd time 114 ms instead of 210 ms and
+ * the file 1.2% *smaller* (23.04 MB against 23.32 MB: the DOUBLE column compresses better at
+ * level 2); over the vega-datasets corpus of the SC-002 test 0.3% larger (21.66% of the input
+ * against 21.59%). Half the compression time for about the same bytes: level 2.
  */
-export const ZSTD_LEVEL = 3;
+export const ZSTD_LEVEL = 2;
 
 export function compressionCodecOf(compression: Compression): CompressionCodec {
   switch (compression) {

@@ -16,6 +16,7 @@ import type { ByteSinkFn, ColumnChunk, ColumnSpec, Compression } from "../column
 import { VERSION } from "../../version.ts";
 import { validateRowGroup } from "./chunk-validation.ts";
 import { inlineEncoder, type EncoderSettings, type RowGroupEncoder } from "./row-group-encoder.ts";
+import type { EncodedColumnChunk } from "./column-chunk-encoder.ts";
 import type { ColumnChunkFooterEntry, RowGroupFooterEntry } from "./file-metadata.ts";
 import { writeFileMetaData } from "./file-metadata.ts";
 import { GrowableBytes, writeUint32LE } from "./scratch-buffers.ts";
@@ -56,6 +57,8 @@ export class ParquetWriter {
   private readonly sink: ByteSinkFn;
   private readonly createdBy: string;
   private readonly encoder: RowGroupEncoder;
+  /** How this writer encodes column chunks: for encoders elsewhere (writeEncodedRowGroup). */
+  readonly encoderSettings: EncoderSettings;
   private readonly rowGroups: RowGroupFooterEntry[] = [];
   private state: WriterState = "open";
   private written = 0;
@@ -86,6 +89,7 @@ export class ParquetWriter {
       limits: { pageSizeBytes, dictionaryPageSizeBytes, maxPageRows: MAX_PAGE_ROWS },
       zstdLevel: opts.zstdLevel ?? ZSTD_LEVEL,
     };
+    this.encoderSettings = settings;
     this.encoder = (opts.encoder ?? inlineEncoder)(settings);
   }
 
@@ -102,14 +106,18 @@ export class ParquetWriter {
   /**
    * Encodes one row group (all columns the same row count, in schema order) and writes it through
    * `write` before resolving. A row group without rows is skipped: it would add nothing but footer.
+   * Resolves with the columns' arrays, free again (the same arrays, or their memory back from the
+   * encoding worker): their producer may refill them (ColumnBuilder.recycle). The columns passed
+   * in must not be touched once this is called (a worker may have taken their buffers).
    */
-  async writeRowGroup(columns: ColumnChunk[]): Promise<void> {
+  async writeRowGroup(columns: ColumnChunk[]): Promise<ColumnChunk[]> {
     this.enter("writeRowGroup");
     const writtenBefore = this.written;
     try {
       const rows = validateRowGroup(this.schema, columns);
-      if (rows > 0) await this.writeValidRowGroup(columns, rows);
+      const reusable = rows > 0 ? await this.writeValidRowGroup(columns, rows) : columns;
       this.state = "open";
+      return reusable;
     } catch (error) {
       // Rejected input that sent nothing leaves the file intact; a partial row group or a failed
       // sink does not, and the caller must abandon the file.
@@ -152,12 +160,38 @@ export class ParquetWriter {
     this.encoder.close();
   }
 
-  private async writeValidRowGroup(columns: ColumnChunk[], rows: number): Promise<void> {
+  private async writeValidRowGroup(columns: ColumnChunk[], rows: number): Promise<ColumnChunk[]> {
     await this.writeMagicOnce();
+    const { encoded: chunks, reusable } = await this.encoder.encode(columns);
+    await this.writeEncoded(chunks, rows);
+    return reusable;
+  }
+
+  /**
+   * Writes a row group whose column chunks were encoded elsewhere (a block worker: csv/blocks.ts),
+   * in schema order, all holding `rows` rows.
+   */
+  async writeEncodedRowGroup(chunks: EncodedColumnChunk[], rows: number): Promise<void> {
+    this.enter("writeEncodedRowGroup");
+    const writtenBefore = this.written;
+    try {
+      if (chunks.length !== this.schema.length) throw new Error(`row group has ${chunks.length} encoded columns, schema has ${this.schema.length}`);
+      if (rows > 0) {
+        await this.writeMagicOnce();
+        await this.writeEncoded(chunks, rows);
+      }
+      this.state = "open";
+    } catch (error) {
+      this.state = this.written === writtenBefore && !this.sinkFailed ? "open" : "failed";
+      throw error;
+    }
+  }
+
+  private async writeEncoded(chunks: EncodedColumnChunk[], rows: number): Promise<void> {
     const fileOffset = this.written;
     const entries: ColumnChunkFooterEntry[] = [];
     let totalByteSize = 0;
-    for (const encoded of await this.encoder.encode(columns)) {
+    for (const encoded of chunks) {
       const start = this.written;
       const entry: ColumnChunkFooterEntry = {
         dataPageOffset: start + encoded.dictionaryPageLength,

@@ -9,6 +9,9 @@
  *
  * Invariant: `encode` resolves with one EncodedColumnChunk per input column, in order; the input
  * columns must not be touched by the caller afterwards (their buffers may have been transferred).
+ * It also hands back `reusable`: the input columns' arrays (the same ones, or the same memory
+ * transferred back from the worker), which nothing refers to any more: their producer may fill
+ * them again (ColumnBuilder.recycle) instead of allocating fresh ones for every row group.
  */
 import type { ColumnChunk, Compression } from "../column-types.ts";
 import { ColumnChunkEncoder, type EncodedColumnChunk, type PageLimits } from "./column-chunk-encoder.ts";
@@ -19,8 +22,13 @@ export interface EncoderSettings {
   zstdLevel: number;
 }
 
+export interface EncodedRowGroup {
+  encoded: EncodedColumnChunk[];
+  reusable: ColumnChunk[];
+}
+
 export interface RowGroupEncoder {
-  encode(columns: ColumnChunk[]): Promise<EncodedColumnChunk[]>;
+  encode(columns: ColumnChunk[]): Promise<EncodedRowGroup>;
   /** Releases the worker, if any. Idempotent. */
   close(): void;
 }
@@ -28,7 +36,7 @@ export interface RowGroupEncoder {
 export function inlineEncoder(settings: EncoderSettings): RowGroupEncoder {
   const encoder = new ColumnChunkEncoder(settings.compression, settings.limits, settings.zstdLevel);
   return {
-    encode: async (columns) => columns.map((c) => encoder.encode(c)),
+    encode: async (columns) => ({ encoded: columns.map((c) => encoder.encode(c)), reusable: columns }),
     close: () => {},
   };
 }

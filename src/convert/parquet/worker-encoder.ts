@@ -1,15 +1,15 @@
 /**
  * Row groups encoded in a Worker, so that reading and typing the next row group (main thread) and
  * encoding and compressing this one (worker) use both cores. The columns' buffers are transferred
- * to the worker, not copied; the encoded pages come back transferred.
+ * to the worker, not copied; the encoded pages come back transferred, and so do the columns'
+ * buffers, for the builders to fill again.
  *
  * Invariants: at most one request per encoder is in flight (the writer awaits each row group);
  * a worker that fails or dies rejects the pending request, and the encoder then refuses work;
  * `close` terminates the worker (a converter must call it when it ends, whatever the outcome).
  */
 import type { ColumnChunk } from "../column-types.ts";
-import type { EncodedColumnChunk } from "./column-chunk-encoder.ts";
-import { columnBuffers, type EncoderSettings, type RowGroupEncoder } from "./row-group-encoder.ts";
+import { columnBuffers, type EncodedRowGroup, type EncoderSettings, type RowGroupEncoder } from "./row-group-encoder.ts";
 
 /**
  * The worker's module. From source, next to this file. In the compiled binary the worker is an
@@ -25,7 +25,7 @@ export function workerEncoder(settings: EncoderSettings): RowGroupEncoder {
   let worker: Worker | undefined;
   let broken: Error | undefined;
   let nextId = 1;
-  let pending: { id: number; resolve: (e: EncodedColumnChunk[]) => void; reject: (err: Error) => void } | undefined;
+  let pending: { id: number; resolve: (e: EncodedRowGroup) => void; reject: (err: Error) => void } | undefined;
 
   const fail = (err: Error) => {
     broken = err;
@@ -35,7 +35,7 @@ export function workerEncoder(settings: EncoderSettings): RowGroupEncoder {
   };
   const start = (): Worker => {
     const w = new Worker(WORKER_URL);
-    w.onmessage = (event: MessageEvent<{ id: number; encoded?: EncodedColumnChunk[]; error?: string }>) => {
+    w.onmessage = (event: MessageEvent<{ id: number; encoded?: EncodedRowGroup; error?: string }>) => {
       const p = pending;
       if (!p || p.id !== event.data.id) return;
       pending = undefined;
@@ -50,12 +50,12 @@ export function workerEncoder(settings: EncoderSettings): RowGroupEncoder {
   };
 
   return {
-    encode(columns: ColumnChunk[]): Promise<EncodedColumnChunk[]> {
+    encode(columns: ColumnChunk[]): Promise<EncodedRowGroup> {
       if (broken) return Promise.reject(broken);
       if (pending) return Promise.reject(new Error("workerEncoder.encode called while a row group is still being encoded"));
       worker ??= start();
       const id = nextId++;
-      const done = new Promise<EncodedColumnChunk[]>((resolve, reject) => (pending = { id, resolve, reject }));
+      const done = new Promise<EncodedRowGroup>((resolve, reject) => (pending = { id, resolve, reject }));
       worker.postMessage({ id, settings, columns }, columnBuffers(columns));
       return done;
     },
