@@ -1,7 +1,7 @@
 /**
  * The kill -9 loop behind test/integration/crash-loop.test.ts and scripts/crash-loop.ts: a mixed
- * workload (many small files, several multipart-sized files, files modified and added between
- * runs), the compiled binary started and SIGKILLed at random moments (at a random log line, or
+ * workload (many small files, several multipart-sized files, two archives whose entries change,
+ * files modified and added between runs), the compiled binary started and SIGKILLed at random moments (at a random log line, or
  * after a random delay, so kills land during scans, parts, completes and compactions), restarted,
  * again and again; then one last run to settle and the end-state checks. Seeded: a failure prints
  * the seed and replays with it.
@@ -15,8 +15,12 @@ import { settledViolations } from "./invariants.ts";
 import type { WorkDir } from "./workdir.ts";
 import { payload } from "../support/payload.ts";
 import { mulberry32 } from "../support/random.ts";
+import { tarBytes } from "../support/archive/tar-writer.ts";
+import { buildZip } from "../support/archive/zip-writer.ts";
+import { gzipSync } from "node:zlib";
 
 const MiB = 1024 ** 2;
+const ARCHIVES = ["archives/set.zip", "archives/logs.tar.gz"];
 
 export interface CrashLoopResult {
   seed: number;
@@ -40,8 +44,18 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
     mkdirSync(join(wd.watch, rel.split("/").slice(0, -1).join("/") || "."), { recursive: true });
     writeFileSync(join(wd.watch, rel), payload(size, ++version));
   };
+  // An archive version: a random subset of its possible entries (a later version that lost one
+  // must have that object removed), one of them streamed (over 1 MiB), the rest small.
+  const writeArchive = (rel: string) => {
+    const entries = Array.from({ length: 24 }, (_, i) => i)
+      .filter(() => rnd() < 0.7)
+      .map((i) => ({ name: `e/${i % 3}/n${i}.txt`, data: payload(i === 0 ? 1.5 * MiB : 100 + pick(4000), ++version) }));
+    mkdirSync(join(wd.watch, "archives"), { recursive: true });
+    writeFileSync(join(wd.watch, rel), rel.endsWith(".zip") ? buildZip(entries) : gzipSync(tarBytes(entries)));
+  };
   for (let i = 0; i < 120; i++) write(`small/d${i % 6}/f${i}.txt`, 200 + pick(20_000));
   for (let i = 0; i < 4; i++) write(`large/big${i}.bin`, 11 * MiB + pick(MiB));
+  for (const rel of ARCHIVES) writeArchive(rel);
 
   let killsMidWork = 0;
   for (let k = 1; k <= opts.kills; k++) {
@@ -51,6 +65,7 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
       for (let i = 0, n = 1 + pick(4); i < n; i++) write(`small/d${pick(6)}/f${pick(120)}.txt`, 200 + pick(20_000));
       if (rnd() < 0.3) write(`large/big${pick(4)}.bin`, 11 * MiB + pick(MiB));
       write(`added/k${k}.txt`, 100 + pick(5000));
+      if (rnd() < 0.3) writeArchive(ARCHIVES[pick(ARCHIVES.length)]!);
     }
     const dsp = startDsp({ env });
     if (rnd() < 0.5) {
@@ -70,6 +85,8 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
   }
   const final = await runDsp({ env, args: ["run", "--once"], timeoutMs: 300_000 });
   const violations = final.code === 0 ? [] : [`settling run exited with ${final.code}: ${final.output.slice(-2000)}`];
-  violations.push(...(await settledViolations(bucket, { watch: wd.watch, errorDir: join(wd.watch, ".dsp-errors"), stateDir: wd.state })));
+  violations.push(
+    ...(await settledViolations(bucket, { watch: wd.watch, errorDir: join(wd.watch, ".dsp-errors"), stateDir: wd.state, isArchive: (rel) => ARCHIVES.includes(rel) })),
+  );
   return { seed: opts.seed, kills: opts.kills, violations, killsMidWork };
 }
