@@ -22,22 +22,17 @@
  */
 
 import { LeadingBom } from "../leading-bom.ts";
+import { FieldState } from "./csv-grammar.ts";
 import type { CsvDialect } from "./csv-tokenizer.ts";
 
 const LF = 10;
 const CR = 13;
 
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-/** Just after a quote inside a quoted field: it closes the field, or a second quote follows. */
-const QUOTE_IN_QUOTED = 3;
-
 export class BlockCutter {
   private buf: Uint8Array;
   private len = 0;
   private scanned = 0;
-  private state = FIELD_START;
+  private state = FieldState.FIELD_START;
   private lastEnd = 0;
   private readonly bom = new LeadingBom();
   private readonly delimiter: number;
@@ -116,36 +111,36 @@ export class BlockCutter {
     let i = this.scanned;
     let state = this.state;
     while (i < end) {
-      if (state !== QUOTED && state !== QUOTE_IN_QUOTED) {
+      if (state !== FieldState.QUOTED && state !== FieldState.QUOTE_IN_QUOTED) {
         // Outside quotes: jump to the next quote; the line ends before it all end rows.
         let q = buf.indexOf(quote, i);
         if (q < 0 || q >= end) q = end;
         if (q > i) {
           this.noteLineEnds(i, q);
           const b = buf[q - 1]!;
-          state = b === this.delimiter || b === LF || b === CR ? FIELD_START : UNQUOTED;
+          state = b === this.delimiter || b === LF || b === CR ? FieldState.FIELD_START : FieldState.UNQUOTED;
           i = q;
           if (i === end) break;
         }
         // buf[i] is a quote: it opens a field only at a field start.
-        state = state === FIELD_START ? QUOTED : UNQUOTED;
+        state = state === FieldState.FIELD_START ? FieldState.QUOTED : FieldState.UNQUOTED;
         i++;
         continue;
       }
-      if (state === QUOTED) {
+      if (state === FieldState.QUOTED) {
         while (i < end && buf[i] !== quote) i++;
         if (i === end) break;
-        state = QUOTE_IN_QUOTED;
+        state = FieldState.QUOTE_IN_QUOTED;
         i++;
         continue;
       }
       // QUOTE_IN_QUOTED: a second quote is a literal one; anything else follows a closed field.
       if (buf[i] === quote) {
-        state = QUOTED;
+        state = FieldState.QUOTED;
         i++;
         continue;
       }
-      state = UNQUOTED; // the closed field; buf[i] is handled outside quotes
+      state = FieldState.UNQUOTED; // the closed field; buf[i] is handled outside quotes
     }
     this.state = state;
     this.scanned = i;

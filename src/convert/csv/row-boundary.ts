@@ -10,17 +10,13 @@
  * chunked. After a bad quote (`"ab"c`) it continues as in an unquoted field.
  */
 
+import { FieldState } from "./csv-grammar.ts";
+
 const LF = 10;
 const CR = 13;
 
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-/** Just after a quote inside a quoted field: a closing quote, or the first of a doubled one. */
-const QUOTE_IN_QUOTED = 3;
-
 export class RowBoundary {
-  private state = FIELD_START;
+  private state = FieldState.FIELD_START;
 
   constructor(
     private readonly delimiter: number,
@@ -29,7 +25,7 @@ export class RowBoundary {
 
   /** Call at the start of a row. */
   reset(): void {
-    this.state = FIELD_START;
+    this.state = FieldState.FIELD_START;
   }
 
   /** The index just after the byte ending the row in buf[from, end), or -1 if it does not end there. */
@@ -40,36 +36,36 @@ export class RowBoundary {
     for (let i = from; i < end; i++) {
       const c = buf[i]!;
       switch (state) {
-        case QUOTED:
+        case FieldState.QUOTED:
           // The bulk of a long quoted field: jump straight to the next quote (buf may go on past end).
           {
             const q = buf.indexOf(quote, i);
             if (q < 0 || q >= end) {
-              this.state = QUOTED;
+              this.state = FieldState.QUOTED;
               return -1;
             }
             i = q;
-            state = QUOTE_IN_QUOTED;
+            state = FieldState.QUOTE_IN_QUOTED;
           }
           continue;
-        case QUOTE_IN_QUOTED:
+        case FieldState.QUOTE_IN_QUOTED:
           if (c === quote) {
-            state = QUOTED;
+            state = FieldState.QUOTED;
             continue;
           }
           break; // the quote closed the field: c is handled as outside quotes
-        case FIELD_START:
+        case FieldState.FIELD_START:
           if (c === quote) {
-            state = QUOTED;
+            state = FieldState.QUOTED;
             continue;
           }
           break;
       }
       if (c === LF || c === CR) {
-        this.state = FIELD_START;
+        this.state = FieldState.FIELD_START;
         return i + 1;
       }
-      state = c === delimiter ? FIELD_START : UNQUOTED;
+      state = c === delimiter ? FieldState.FIELD_START : FieldState.UNQUOTED;
     }
     this.state = state;
     return -1;

@@ -27,6 +27,7 @@
  */
 
 import { CsvError, columnAt } from "./csv-error.ts";
+import { stopTable } from "./csv-grammar.ts";
 import type { CsvDialect, RowSink } from "./csv-tokenizer.ts";
 import { FieldView } from "./field-view.ts";
 import type { FastRowParser } from "./typed-rows.ts";
@@ -321,12 +322,6 @@ export class RowScanner {
 export function rowTooLargeError(maxRowBytes: number, line: number): CsvError {
   const size = maxRowBytes % MiB === 0 ? `${maxRowBytes / MiB} MiB` : `${maxRowBytes} bytes`;
   return new CsvError("CSV_ROW_TOO_LARGE", `row is larger than ${size}; it starts`, line, 1);
-}
-
-function stopTable(ascii: number[]): Uint8Array {
-  const table = new Uint8Array(256).fill(1, 0x80);
-  for (const b of ascii) table[b] = 1;
-  return table;
 }
 
 function describeByte(b: number): string {

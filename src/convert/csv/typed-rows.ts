@@ -20,6 +20,7 @@
  */
 
 import { FastKind, type ColumnBuilder } from "../infer/index.ts";
+import { stopTable } from "./csv-grammar.ts";
 import type { CsvDialect } from "./csv-tokenizer.ts";
 import { UTF8_INVALID, utf8SequenceLength } from "./utf8.ts";
 
@@ -148,10 +149,4 @@ export class TypedRowParser implements FastRowParser {
     for (let c = 0; c < columns; c++) this.builders[c]!.truncate(row);
     return -1;
   }
-}
-
-function stopTable(ascii: number[]): Uint8Array {
-  const table = new Uint8Array(256).fill(1, 0x80);
-  for (const b of ascii) table[b] = 1;
-  return table;
 }
