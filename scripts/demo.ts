@@ -26,6 +26,12 @@ writeFileSync(join(watch, "documents/report.pdf"), "%PDF-1.7\n% a tiny demo PDF\
 writeFileSync(join(watch, "documents/notes.txt"), "dsp uploads every completed file to S3 at the same path.\n");
 writeFileSync(join(watch, "exports/2026-11/sales.csv"), "id,amount,day\n1,9.99,2026-11-01\n2,19.50,2026-11-02\n");
 writeLargeFile(join(watch, "exports/2026-11/backup.bin"), 24 * 1024 * 1024); // multipart: 3 parts of 8 MiB
+// An archive: its files land under exports/2026-11/bundle/, its CSV as Parquet, never the .tar.gz.
+const bundle = join(demo, "bundle-src");
+mkdirSync(join(bundle, "orders"), { recursive: true });
+writeFileSync(join(bundle, "orders/orders.csv"), "order,customer,total\n1001,ACME,250.00\n1002,Globex,99.90\n");
+writeFileSync(join(bundle, "README.txt"), "files inside an archive go up one by one\n");
+Bun.spawnSync(["tar", "czf", join(watch, "exports/2026-11/bundle.tar.gz"), "-C", bundle, "."]);
 
 console.log("starting the local S3 server (SeaweedFS) ...");
 const s3 = await startSeaweedfs({ dir: join(demo, "s3") });
