@@ -13,13 +13,16 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { ArchiveError } from "../archive/archive-error.ts";
 import { detectFormat, HEAD_BYTES } from "../archive/detect.ts";
-import { DEFAULT_ARCHIVE_LIMITS, LIMIT_CONFIG_KEYS, LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
+import { LIMIT_CONFIG_KEYS, LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
+import { parseInteger, parseSize } from "../config/parse-values.ts";
 import { walkArchive, type WalkNotice } from "../archive/walk/archive-walker.ts";
 import { EXIT } from "./exit-codes.ts";
 import { ExitError } from "./setup.ts";
 
 export interface InspectFlags {
   json?: boolean;
+  /** Also give each file's SHA-256 (to compare with the source files). */
+  hash?: boolean;
 }
 
 export async function inspectCommand(input: string, flags: InspectFlags): Promise<number> {
@@ -27,7 +30,7 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
     throw new ExitError(EXIT.CONFIG, `${input}: ${err.message}`);
   });
   const started = performance.now();
-  const files: { path: string; entry: string; bytes: number }[] = [];
+  const files: { path: string; entry: string; bytes: number; sha256?: string }[] = [];
   const notices: WalkNotice[] = [];
   let failure: ArchiveError | undefined;
   let limits: LimitTracker | undefined;
@@ -42,9 +45,14 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
     try {
       for await (const f of walkArchive({ handle, path: input, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
         let bytes = 0;
-        for await (const chunk of f.data) bytes += chunk.length;
-        files.push({ path: f.path, entry: f.entry, bytes });
-        if (!flags.json) process.stdout.write(`${f.path}\t${bytes}\t${f.entry}\n`);
+        const hasher = flags.hash ? new Bun.CryptoHasher("sha256") : undefined;
+        for await (const chunk of f.data) {
+          bytes += chunk.length;
+          hasher?.update(chunk);
+        }
+        const file = { path: f.path, entry: f.entry, bytes, ...(hasher ? { sha256: hasher.digest("hex") } : {}) };
+        files.push(file);
+        if (!flags.json) process.stdout.write(`${f.path}\t${bytes}\t${f.entry}${file.sha256 ? `\t${file.sha256}` : ""}\n`);
       }
     } catch (err) {
       if (!(err instanceof ArchiveError)) throw err;
@@ -65,23 +73,25 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
   return failure ? EXIT.FILES_FAILED : EXIT.OK;
 }
 
-/** The DSP_ARCHIVE_* limits from the environment, where set (inspect reads no .env). */
+/** The DSP_ARCHIVE_* limits from the environment, where set (inspect reads no .env), parsed as the configuration parses them. */
 function limitsFromEnv(): Partial<ArchiveLimits> {
   const out: Partial<ArchiveLimits> = {};
   for (const [field, key] of Object.entries(LIMIT_CONFIG_KEYS) as [keyof ArchiveLimits, string][]) {
     const v = process.env[key];
-    if (v === undefined) continue;
-    out[field] = field === "maxDepth" || field === "maxEntries" || field === "maxRatio" ? Number(v) : envSize(key, DEFAULT_ARCHIVE_LIMITS[field]);
-    if (!Number.isFinite(out[field])) throw new ExitError(EXIT.CONFIG, `${key}: expected a number, got "${v}"`);
+    if (v !== undefined) out[field] = parsed(key, v, field === "maxDepth" || field === "maxEntries" || field === "maxRatio" ? parseInteger : parseSize);
   }
   return out;
 }
 
 function envSize(key: string, fallback: number): number {
   const v = process.env[key];
-  if (v === undefined) return fallback;
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?$/i.exec(v.trim());
-  if (!m) throw new ExitError(EXIT.CONFIG, `${key}: expected a size like 256MiB, got "${v}"`);
-  const unit = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }[(m[2] ?? "b").toLowerCase()]!;
-  return Number(m[1]) * unit;
+  return v === undefined ? fallback : parsed(key, v, parseSize);
+}
+
+function parsed(key: string, text: string, parse: (t: string) => number): number {
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new ExitError(EXIT.CONFIG, `${key}: ${(err as Error).message}`);
+  }
 }

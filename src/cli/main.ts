@@ -60,6 +60,7 @@ program
   .command("inspect <file>")
   .description("read an archive or compressed file as dsp run would and list what would be uploaded, without uploading")
   .option("--json", "print JSON for scripts")
+  .option("--hash", "give each file's SHA-256")
   .action(async (file, flags) => {
     process.exitCode = await inspectCommand(file, flags);
   });
