@@ -12,7 +12,8 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { ArchiveError } from "../archive/archive-error.ts";
-import { detectFormat, HEAD_BYTES } from "../archive/detect.ts";
+import { detectFormat } from "../archive/detect.ts";
+import { readHead } from "../archive/walk/byte-streams.ts";
 import { LIMIT_CONFIG_KEYS, LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
 import { parseInteger, parseSize } from "../config/parse-values.ts";
 import { walkArchive, type WalkNotice } from "../archive/walk/archive-walker.ts";
@@ -36,8 +37,7 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
   let limits: LimitTracker | undefined;
   try {
     const size = (await handle.stat()).size;
-    const head = new Uint8Array(Math.min(HEAD_BYTES, size));
-    await handle.read(head, 0, head.length, 0);
+    const head = await readHead(handle, size);
     const name = basename(input);
     const detection = detectFormat(head, name);
     if (detection.format === "none") throw new ExitError(EXIT.CONFIG, `${input}: not an archive or compressed file (dsp would upload it as it is)`);

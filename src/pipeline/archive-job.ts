@@ -32,7 +32,7 @@ import { uploadObject } from "../upload/object-upload.ts";
 import { withRetry } from "../upload/retry.ts";
 import { singlePart } from "../upload/stream-parts.ts";
 import { failpoint } from "../util/failpoint.ts";
-import type { Fingerprint } from "../watch/fingerprint.ts";
+import { fingerprintOf, sameFingerprint, type Fingerprint } from "../watch/fingerprint.ts";
 import type { ReadyFile } from "../watch/folder-watcher.ts";
 import { ArchiveEntryUploader } from "./archive-entries.ts";
 import { buildManifest, manifestKeyFor } from "./archive-manifest.ts";
@@ -132,7 +132,7 @@ export async function runArchiveJob(
       await withRetry(deps.upload.retry, { what: "DeleteObject", context: { file: relPath, key: old } }, (signal) => deps.upload.s3.deleteObject(old, signal));
       stale++;
     }
-    if (!sameVersion(file, await handle.stat({ bigint: true }))) throw new DspError("SOURCE_CHANGED", "the archive changed while it was read", { file: relPath });
+    if (!sameFingerprint(fingerprintOf(await handle.stat({ bigint: true })), file.fp)) throw new DspError("SOURCE_CHANGED", "the archive changed while it was read", { file: relPath });
     const verifiedAt = deps.now();
     await store.completed(relPath, fp, [manifestKey], written.etag);
     failpoint("after-completed-record");
@@ -164,10 +164,6 @@ export async function runArchiveJob(
     }
     throw asDspError(err, relPath);
   }
-}
-
-function sameVersion(file: ReadyFile, st: { size: bigint; mtimeNs: bigint }): boolean {
-  return st.size === file.fp.size && st.mtimeNs === file.fp.mtimeNs;
 }
 
 /** Archive errors become the file's failure, with the code, entry and offset a person needs. */

@@ -15,9 +15,8 @@ import { contextFields, describeError, isDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import type { RetryEnv } from "../upload/retry.ts";
-import { withRetry } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
-import { removeObjects } from "./object-removal.ts";
+import { abortUpload, listUploads, removeObjects } from "./object-removal.ts";
 
 export interface CleanupDeps {
   s3: S3Api;
@@ -45,7 +44,7 @@ export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSumma
     try {
       for (const u of e.uploads) if (await abort(deps, u.key, u.uploadId, e.relPath)) summary.aborted++;
       for (const key of e.intentKeys) {
-        for await (const u of uploadsUnder(deps, key)) {
+        for await (const u of listUploads(deps, key)) {
           if (u.key === key && (await abort(deps, u.key, u.uploadId, e.relPath))) summary.aborted++;
         }
       }
@@ -73,32 +72,15 @@ export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSumma
 /** Aborts every unfinished upload whose key is in `keys` (the log was lost: these are dsp's keys). */
 export async function abortUploadsForKeys(deps: CleanupDeps, keys: ReadonlySet<string>): Promise<number> {
   let aborted = 0;
-  for await (const u of uploadsUnder(deps, undefined)) {
+  for await (const u of listUploads(deps, undefined)) {
     if (keys.has(u.key) && (await abort(deps, u.key, u.uploadId, undefined))) aborted++;
   }
   return aborted;
 }
 
-async function* uploadsUnder(deps: CleanupDeps, prefix: string | undefined): AsyncGenerator<{ key: string; uploadId: string }> {
-  let marker: { keyMarker: string; uploadIdMarker: string } | undefined;
-  do {
-    const page = await withRetry(deps.retry, { what: "ListMultipartUploads", context: { key: prefix } }, (signal) =>
-      deps.s3.listMultipartUploads({ prefix, ...marker }, signal),
-    );
-    yield* page.uploads;
-    marker = page.next;
-  } while (marker);
-}
-
+/** Aborts one upload of the previous run (false: it was gone already) and says so in the log. */
 async function abort(deps: CleanupDeps, key: string, uploadId: string, file: string | undefined): Promise<boolean> {
-  try {
-    await withRetry(deps.retry, { what: "AbortMultipartUpload", context: { file, key, upload_id: uploadId } }, (signal) =>
-      deps.s3.abortMultipartUpload({ key, uploadId }, signal),
-    );
-  } catch (err) {
-    if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") return false;
-    throw err;
-  }
+  if (!(await abortUpload(deps, key, uploadId, file))) return false;
   deps.log.info("aborted an unfinished multipart upload of the previous run", { file, key, upload_id: uploadId });
   return true;
 }

@@ -21,7 +21,8 @@ import { fingerprintOf, sameFingerprint, type Fingerprint } from "../watch/finge
 import type { ReadyFile } from "../watch/folder-watcher.ts";
 import type { Compression } from "../convert/column-types.ts";
 import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
-import { detectFormat, HEAD_BYTES } from "../archive/detect.ts";
+import { detectFormat } from "../archive/detect.ts";
+import { readHead } from "../archive/walk/byte-streams.ts";
 import { runArchiveJob, type ArchiveSettings } from "./archive-job.ts";
 import { fail } from "./job-failure.ts";
 import { convertAndUpload, readChunks } from "./table-upload.ts";
@@ -83,8 +84,9 @@ export async function runFileJob(deps: JobDeps, file: ReadyFile): Promise<JobOut
       });
     }
     const head = deps.archives ? await readHead(handle, size) : undefined;
-    if (head && detectFormat(head, file.relPath).format !== "none") {
-      log.info("processing", { file: file.relPath, size, archive: detectFormat(head, file.relPath).format });
+    const archiveFormat = head && detectFormat(head, file.relPath).format;
+    if (head && archiveFormat && archiveFormat !== "none") {
+      log.info("processing", { file: file.relPath, size, archive: archiveFormat });
       return await runArchiveJob(deps, deps.archives!, file, handle, fp, head, checkRemote, started);
     }
     const table = deps.convert && tableFormatOf(file.relPath) ? deps.convert : undefined;
@@ -225,13 +227,6 @@ async function convertTable(
     durable_ms: deps.now() - verifiedAt,
   });
   return { kind: "completed", key, size };
-}
-
-/** The first bytes of the file, for format detection by magic bytes (FR-020). */
-async function readHead(handle: FileHandle, size: number): Promise<Uint8Array> {
-  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
-  const { bytesRead } = await handle.read(head, 0, head.length, 0);
-  return head.subarray(0, bytesRead);
 }
 
 /**

@@ -71,27 +71,36 @@ export async function readManifestKeys(deps: RemovalDeps, key: string, file: str
 /** Aborts the unfinished multipart uploads on `keys`, listed once under their common prefix. */
 async function abortUploadsOn(deps: RemovalDeps, keys: ReadonlySet<string>, file: string): Promise<number> {
   if (keys.size === 0) return 0;
-  const common = commonPrefix([...keys]);
   let aborted = 0;
+  for await (const u of listUploads(deps, commonPrefix([...keys]) || undefined)) {
+    if (keys.has(u.key) && (await abortUpload(deps, u.key, u.uploadId, file))) aborted++;
+  }
+  return aborted;
+}
+
+/** Every unfinished multipart upload under `prefix` (all of the bucket's when undefined), page by page. */
+export async function* listUploads(deps: RemovalDeps, prefix: string | undefined): AsyncGenerator<{ key: string; uploadId: string }> {
   let marker: { keyMarker: string; uploadIdMarker: string } | undefined;
   do {
-    const page = await withRetry(deps.retry, { what: "ListMultipartUploads", context: { file, key: common } }, (signal) =>
-      deps.s3.listMultipartUploads({ ...(common ? { prefix: common } : {}), ...marker }, signal),
+    const page = await withRetry(deps.retry, { what: "ListMultipartUploads", context: { key: prefix } }, (signal) =>
+      deps.s3.listMultipartUploads({ prefix, ...marker }, signal),
     );
-    for (const u of page.uploads) {
-      if (!keys.has(u.key)) continue;
-      try {
-        await withRetry(deps.retry, { what: "AbortMultipartUpload", context: { file, key: u.key, upload_id: u.uploadId } }, (signal) =>
-          deps.s3.abortMultipartUpload({ key: u.key, uploadId: u.uploadId }, signal),
-        );
-        aborted++;
-      } catch (err) {
-        if (!(isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload")) throw err;
-      }
-    }
+    yield* page.uploads;
     marker = page.next;
   } while (marker);
-  return aborted;
+}
+
+/** Aborts one upload; false when it was already gone (NoSuchUpload: aborted by someone, or a lifecycle rule). */
+export async function abortUpload(deps: RemovalDeps, key: string, uploadId: string, file: string | undefined): Promise<boolean> {
+  try {
+    await withRetry(deps.retry, { what: "AbortMultipartUpload", context: { file, key, upload_id: uploadId } }, (signal) =>
+      deps.s3.abortMultipartUpload({ key, uploadId }, signal),
+    );
+    return true;
+  } catch (err) {
+    if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") return false;
+    throw err;
+  }
 }
 
 function commonPrefix(keys: string[]): string {

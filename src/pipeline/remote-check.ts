@@ -29,13 +29,8 @@ export async function remoteState(
   /** The object holds the file's own bytes (false for a converted table: its ETag is of the Parquet). */
   bodyIsFile = true,
 ): Promise<RemoteState> {
-  let head: ObjectHead;
-  try {
-    head = await withRetry(deps.retry, { what: "HeadObject", context: { file, key } }, (signal) => deps.s3.headObject(key, signal));
-  } catch (err) {
-    if (isDspError(err, "S3_PERMANENT") && err.context.status === 404) return { kind: "absent" };
-    throw err;
-  }
+  const head = await headIfExists(deps, key, file);
+  if (head === undefined) return { kind: "absent" };
   const etag = normalizeEtag(head.etag);
   const dspWrote = head.metadata[META.source] !== undefined;
   if (dspWrote && head.metadata[META.size] === fp.size.toString() && head.metadata[META.mtimeNs] === fp.mtimeNs.toString()) {
@@ -68,11 +63,16 @@ async function md5Of(handle: FileHandle, size: number, pool: BufferPool): Promis
  * and mtime): the manifest is written only after every object it lists.
  */
 export async function remoteManifestMatches(deps: { s3: S3Api; retry: RetryEnv }, manifestKey: string, fp: Fingerprint, file: string): Promise<boolean> {
+  const head = await headIfExists(deps, manifestKey, file);
+  return head !== undefined && head.metadata[META.size] === fp.size.toString() && head.metadata[META.mtimeNs] === fp.mtimeNs.toString();
+}
+
+/** HeadObject, or undefined when there is no such object (404). */
+async function headIfExists(deps: { s3: S3Api; retry: RetryEnv }, key: string, file: string): Promise<ObjectHead | undefined> {
   try {
-    const head = await withRetry(deps.retry, { what: "HeadObject", context: { file, key: manifestKey } }, (signal) => deps.s3.headObject(manifestKey, signal));
-    return head.metadata[META.size] === fp.size.toString() && head.metadata[META.mtimeNs] === fp.mtimeNs.toString();
+    return await withRetry(deps.retry, { what: "HeadObject", context: { file, key } }, (signal) => deps.s3.headObject(key, signal));
   } catch (err) {
-    if (isDspError(err, "S3_PERMANENT") && err.context.status === 404) return false;
+    if (isDspError(err, "S3_PERMANENT") && err.context.status === 404) return undefined;
     throw err;
   }
 }

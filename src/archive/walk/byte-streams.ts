@@ -1,13 +1,22 @@
 /**
- * Small stream tools the archive walker needs: read a file in order, and look at a stream's first
- * bytes without losing them.
+ * Small stream tools the archive walker needs: read a file's head, read it in order, and look at a
+ * stream's first bytes without losing them.
  *
  * Invariant: every function pulls from its source only when its own consumer pulls (backpressure
  * passes through), and `return()` on the result reaches the source.
  */
 import type { FileHandle } from "node:fs/promises";
 
+import { HEAD_BYTES } from "../magic.ts";
+
 const READ_CHUNK = 1024 * 1024;
+
+/** The file's first HEAD_BYTES (fewer when it is shorter): what format detection looks at (FR-020). */
+export async function readHead(handle: FileHandle, size: number): Promise<Uint8Array> {
+  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return head.subarray(0, bytesRead);
+}
 
 /**
  * The file's bytes from `from` to `size`, in fresh buffers: layers above keep views of chunks (the
