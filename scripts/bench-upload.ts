@@ -3,10 +3,11 @@
  * plain @aws-sdk/lib-storage Upload, all uploading to the same local SeaweedFS server (started here, on 127.0.0.1, data in a scratch folder removed at the end).
  *
  *   bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--workload A|B] [--tools dsp,aws,rclone,lib-storage]
- *                               [--dsp-variant KEY=V,KEY=V]...
+ *                               [--dsp-variant KEY=V,KEY=V]... [--baseline PATH]
  *
  * --workload and --tools narrow the run for experiments; --dsp-variant (repeatable) adds a dsp row
- * with these settings on top of the benchmark's, e.g. DSP_PARALLEL_FILES=32,DSP_MAX_CONCURRENT_UPLOADS=32.
+ * with these settings on top of the benchmark's, e.g. DSP_PARALLEL_FILES=32,DSP_MAX_CONCURRENT_UPLOADS=32;
+ * --baseline adds a row for another dsp binary (an older build), measured in the same rounds.
  *
  * Workloads: A = one 1 GiB file of non-repeating bytes; B = 10,000 files of 10 KiB in 100 folders
  * (--quick: 256 MiB and 2,000 files, one round, for a smoke run).
@@ -50,12 +51,13 @@ const { values: args } = parseArgs({
     workload: { type: "string" },
     tools: { type: "string" },
     "dsp-variant": { type: "string", multiple: true, default: [] },
+    baseline: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
   console.log(
-    "usage: bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--workload A|B] [--tools dsp,aws,rclone,lib-storage] [--dsp-variant DSP_KEY=V,...]...",
+    "usage: bun scripts/bench-upload.ts [--rounds N] [--quick] [--json PATH] [--workload A|B] [--tools dsp,aws,rclone,lib-storage] [--dsp-variant DSP_KEY=V,...]... [--baseline PATH-TO-OLDER-DSP]",
   );
   process.exit(0);
 }
@@ -70,6 +72,7 @@ const dspBinary = join(root, "dist/dsp");
 const families = (args.tools ?? "dsp,aws,rclone,lib-storage").split(",");
 const tools: Tool[] = [
   ...(families.includes("dsp") ? [dspTool(dspBinary), ...args["dsp-variant"].map((v) => dspTool(dspBinary, parseVariant(v)))] : []),
+  ...(families.includes("dsp") && args.baseline ? [dspTool(args.baseline, {}, true)] : []),
   ...(families.includes("aws") ? [awsTool(binaries.aws)] : []),
   ...(families.includes("rclone") ? [rcloneTool(binaries.rclone), rcloneTool(binaries.rclone, ["--transfers", "16"])] : []),
   ...(families.includes("lib-storage") ? [libStorageTool(process.execPath, join(root, "scripts/bench/lib-storage-upload.ts"))] : []),

@@ -47,14 +47,15 @@ function cleanEnv(runDir: string): Record<string, string> {
   return env;
 }
 
-export function dspTool(binary: string, overrides: Record<string, string> = {}): Tool {
+/** dsp with its defaults (the headline), with some settings changed, or another build (`baseline`). */
+export function dspTool(binary: string, overrides: Record<string, string> = {}, baseline = false): Tool {
   const tuned = Object.entries(overrides);
   const suffix = tuned.map(([k, v]) => `${k.replace(/^DSP_/, "").toLowerCase().replace(/_/g, "")}${v}`).join("-");
   return {
-    id: tuned.length ? `dsp-${suffix}`.slice(0, 30).replace(/[^a-z0-9-]/g, "") : "dsp",
-    label: tuned.length ? `dsp ${tuned.map(([k, v]) => `${k}=${v}`).join(" ")}` : "dsp (defaults)",
+    id: baseline ? "dsp-baseline" : tuned.length ? `dsp-${suffix}`.slice(0, 30).replace(/[^a-z0-9-]/g, "") : "dsp",
+    label: baseline ? `dsp baseline (${binary})` : tuned.length ? `dsp ${tuned.map(([k, v]) => `${k}=${v}`).join(" ")}` : "dsp (defaults)",
     isDsp: true,
-    headline: tuned.length === 0,
+    headline: tuned.length === 0 && !baseline,
     workloads: ["A", "B"],
     spec({ workload, bucket, s3, runDir }) {
       const envFile = join(runDir, "dsp.env");
