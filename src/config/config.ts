@@ -37,6 +37,8 @@ export interface Config {
   rescanIntervalMs: number;
   watchPolling: boolean;
   shutdownGraceMs: number;
+  /** After a crash: how long requests of the killed process may still land (DSP_RESUME_DELAY). */
+  resumeDelayMs: number;
   convert: {
     /** .csv/.tsv become Parquet (false: uploaded as they are). */
     tables: boolean;

@@ -96,6 +96,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     rescanIntervalMs: get("DSP_RESCAN_INTERVAL"),
     watchPolling: get("DSP_WATCH_POLLING"),
     shutdownGraceMs: get("DSP_SHUTDOWN_GRACE"),
+    resumeDelayMs: get("DSP_RESUME_DELAY"),
     convert: {
       tables: get("DSP_CONVERT_TABLES"),
       compression: get("DSP_PARQUET_COMPRESSION"),

@@ -100,6 +100,13 @@ export const KEYS: readonly KeySpec[] = [
     parse: range(parseDuration, 1000, 3_600_000, msText),
   },
   {
+    key: "DSP_RESUME_DELAY",
+    section: "S3",
+    default: "30s",
+    doc: "After a crash or kill, the files that were being uploaded are cleaned up and uploaded again\nonly after this delay: a request the killed process had already sent may still reach the store\nuntil then, and must not land on top of the new upload. Keep it at least DSP_S3_REQUEST_TIMEOUT.",
+    parse: range(parseDuration, 0, 3_600_000, msText),
+  },
+  {
     key: "DSP_S3_VERIFY_ETAG",
     section: "S3",
     default: "true",

@@ -13,6 +13,7 @@
  */
 import { contextFields, describeError, isDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { FileEntry } from "../progress/file-entry.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import type { RetryEnv } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
@@ -34,12 +35,24 @@ export interface CleanupSummary {
   failed: number;
 }
 
-export async function cleanUpAfterCrash(deps: CleanupDeps): Promise<CleanupSummary> {
+/** Files the previous run left with something in S3 to abort, remove or upload again. */
+export function leftoversOf(store: ProgressStore): string[] {
+  return [...store.entries.values()].filter(isLeftover).map((e) => e.relPath);
+}
+
+function isLeftover(e: FileEntry): boolean {
+  return e.uploads.length > 0 || e.intentKeys.length > 0 || e.state === "in-progress" || (e.state !== "completed" && e.keys.length > 0);
+}
+
+/**
+ * Cleans up the leftovers of the given files (those `leftoversOf` named at start-up: a file this
+ * run has started on since is not a leftover, whatever its state).
+ */
+export async function cleanUpAfterCrash(deps: CleanupDeps, relPaths: readonly string[]): Promise<CleanupSummary> {
   const summary: CleanupSummary = { files: 0, aborted: 0, deleted: 0, failed: 0 };
-  const dirty = [...deps.store.entries.values()].filter(
-    (e) => e.uploads.length > 0 || e.intentKeys.length > 0 || e.state === "in-progress" || (e.state !== "completed" && e.keys.length > 0),
-  );
-  for (const e of dirty) {
+  for (const relPath of relPaths) {
+    const e = deps.store.entry(relPath);
+    if (!e || !isLeftover(e)) continue;
     summary.files++;
     try {
       for (const u of e.uploads) if (await abort(deps, u.key, u.uploadId, e.relPath)) summary.aborted++;

@@ -2,7 +2,8 @@
  * Wires the parts of `dsp run` together: watcher → ready queue → file jobs → S3 sink, with one S3
  * client, one health gate, one request limit and one memory budget shared by all jobs.
  *
- * Lifecycle: start (bucket check, error folder check, cleanup of the previous run's leftovers) →
+ * Lifecycle: start (bucket check, error folder check; the previous run's unfinished files are
+ * held behind the resume fence, then cleaned up and taken) →
  * (once: scan, settle, process, return) | (live: run until the stop signal) →
  * stop taking files → give in-flight jobs DSP_SHUTDOWN_GRACE → cancel the rest (their multipart
  * uploads are aborted) → return. Every job settles before this returns.
@@ -25,7 +26,9 @@ import { IgnoreRules } from "../watch/ignore-rules.ts";
 import { runFileJob, type JobDeps } from "./file-job.ts";
 import { Scheduler } from "./scheduler.ts";
 import { checkBucket } from "./preflight.ts";
-import { prepareRun } from "./startup.ts";
+import { prepareRun, type RunStart } from "./startup.ts";
+import { cleanUpAfterCrash } from "./crash-cleanup.ts";
+import { ResumeFence } from "./resume-fence.ts";
 import type { OpenReport } from "../progress/progress-log.ts";
 
 export interface DaemonOptions {
@@ -83,11 +86,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
   // request must end that wait too, not only the work that comes after it.
   const stopStartup = () => cancel.abort(new DspError("SHUTDOWN", "stopped during start-up"));
   opts.stop.addEventListener("abort", stopStartup, { once: true });
-  let checkRemote: boolean;
+  let start: RunStart;
   try {
     if (opts.stop.aborted) stopStartup();
     await checkBucket({ s3, retry });
-    ({ checkRemote } = await prepareRun({ config, s3, retry, store, log, opened: opts.opened }));
+    start = await prepareRun({ config, s3, retry, store, log, opened: opts.opened });
   } catch (err) {
     if (!opts.stop.aborted) throw err;
     log.info("stopped during start-up, before any file was taken");
@@ -119,7 +122,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     hashBuffers: new BufferPool(HASH_BUFFER_BYTES, config.parallelFiles),
     crc32: config.s3.checksumMode === "when_supported",
     store,
-    checkRemote,
+    checkRemote: start.checkRemote,
     log,
     now,
     prefix: config.s3.prefix,
@@ -172,14 +175,28 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     log,
     now,
     wanted: (rel, fp) => store.wanted(rel, fp),
-    onReady: (file) => {
-      store.queued(file.relPath, file.fp);
-      scheduler.enqueue(file);
+    onReady: (file) => (fence.holds(file.relPath) ? fence.hold(file) : take(file)),
+    // A fenced file's entry holds what its cleanup needs (keys, upload ids): kept until then.
+    onRemoved: (rel) => {
+      if (!fence.holds(rel)) store.vanished(rel);
     },
-    onRemoved: (rel) => store.vanished(rel),
     onScanned: (seen) => {
-      for (const rel of [...store.entries.keys()]) if (!seen.has(rel) && !watcher.isBusy(rel)) store.vanished(rel);
+      for (const rel of [...store.entries.keys()]) if (!seen.has(rel) && !watcher.isBusy(rel) && !fence.holds(rel)) store.vanished(rel);
     },
+  });
+  const take = (file: ReadyFile) => {
+    store.queued(file.relPath, file.fp);
+    scheduler.enqueue(file);
+  };
+  const fence = new ResumeFence<ReadyFile>({
+    relPaths: start.leftovers,
+    delayMs: config.resumeDelayMs,
+    now,
+    sleep: abortableSleep,
+    signal: opts.stop,
+    cleanUp: async (relPaths) => void (await cleanUpAfterCrash({ s3, retry, store, log, prefix: config.s3.prefix }, relPaths)),
+    release: take,
+    log,
   });
 
   governor.start();
@@ -194,22 +211,23 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
   await Promise.race([watcher.start(), abortPromise(opts.stop)]);
   if (opts.once && !opts.stop.aborted) {
     if (watcher.completedScans === 0) throw new Error(`cannot read the watched folder ${config.watchDir}`);
-    await untilDoneOrStopped(watcher, scheduler, opts.stop);
+    await untilDoneOrStopped(watcher, scheduler, fence, opts.stop);
   } else {
     await abortPromise(opts.stop);
   }
   await shutdown(watcher, scheduler, cancel, config.shutdownGraceMs, log, opts.stop.aborted);
+  await fence.whenClear();
   governor.stop();
   await store.flush();
   return summary;
 }
 
 /** --once: every file present at start has settled and been processed (or a stop was requested). */
-async function untilDoneOrStopped(watcher: FolderWatcher, scheduler: Scheduler<ReadyFile>, stop: AbortSignal): Promise<void> {
+async function untilDoneOrStopped(watcher: FolderWatcher, scheduler: Scheduler<ReadyFile>, fence: ResumeFence<ReadyFile>, stop: AbortSignal): Promise<void> {
   const stopped = abortPromise(stop);
   while (!stop.aborted) {
-    await Promise.race([Promise.all([watcher.whenSettled(), scheduler.whenIdle()]), stopped]);
-    if (watcher.settling === 0 && scheduler.idle) return;
+    await Promise.race([Promise.all([watcher.whenSettled(), scheduler.whenIdle(), fence.whenClear()]), stopped]);
+    if (watcher.settling === 0 && scheduler.idle && !fence.waiting) return;
   }
 }
 

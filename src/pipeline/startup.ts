@@ -1,8 +1,8 @@
 /**
  * What `dsp run` does between taking the lock and watching: say what the progress log held, check
- * the error folder, clean up what the previous run left unfinished in S3, and, when the log was
- * new or lost, abort unfinished uploads on the folder's keys and have every file checked against
- * S3 before it is uploaded (the rebuild of FR-016).
+ * the error folder, name the files the previous run left unfinished (their cleanup waits behind the
+ * resume fence), and, when the log was new or lost, abort unfinished uploads on the folder's keys
+ * and have every file checked against S3 before it is uploaded (the rebuild of FR-016).
  */
 import type { Config } from "../config/config.ts";
 import { DspError } from "../errors.ts";
@@ -13,7 +13,7 @@ import type { RetryEnv } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
 import { IgnoreRules } from "../watch/ignore-rules.ts";
 import { scanTree } from "../watch/tree-scan.ts";
-import { abortUploadsForKeys, cleanUpAfterCrash } from "./crash-cleanup.ts";
+import { abortUploadsForKeys, leftoversOf } from "./crash-cleanup.ts";
 import { prepareErrorFolder } from "./error-folder.ts";
 import { objectKey } from "./object-naming.ts";
 
@@ -26,16 +26,22 @@ export interface StartupDeps {
   opened: OpenReport;
 }
 
-/** Returns whether files without a log entry must be checked against S3 before uploading. */
-export async function prepareRun(d: StartupDeps): Promise<{ checkRemote: boolean }> {
+export interface RunStart {
+  /** Files without a log entry must be checked against S3 before uploading. */
+  checkRemote: boolean;
+  /** Files the previous run left unfinished: cleaned up and uploaded again after DSP_RESUME_DELAY (resume-fence.ts). */
+  leftovers: string[];
+}
+
+export async function prepareRun(d: StartupDeps): Promise<RunStart> {
   describeOpen(d.log, d.opened);
   const problem = await prepareErrorFolder(d.config.watchDir, d.config.errorDir);
   if (problem) throw new DspError("CONFIG_INVALID", problem, { key: "DSP_ERROR_DIR" });
 
-  await cleanUpAfterCrash({ ...d, prefix: d.config.s3.prefix });
+  const leftovers = leftoversOf(d.store);
   const retried = d.store.retryLeftInPlace();
   if (retried > 0) d.log.info("files that failed in place last time are tried again", { files: retried });
-  if (d.opened.kind === "replayed") return { checkRemote: false };
+  if (d.opened.kind === "replayed") return { checkRemote: false, leftovers };
 
   const keys = await folderKeys(d.config);
   const aborted = await abortUploadsForKeys(d, keys);
@@ -43,7 +49,7 @@ export async function prepareRun(d: StartupDeps): Promise<{ checkRemote: boolean
     files: keys.size,
     aborted_uploads: aborted,
   });
-  return { checkRemote: true };
+  return { checkRemote: true, leftovers };
 }
 
 function describeOpen(log: Logger, r: OpenReport): void {

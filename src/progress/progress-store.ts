@@ -3,7 +3,8 @@
  * step must be before the next one may rely on it:
  *
  *   queued            pending      not durable (a lost pending entry is found again by the scan)
- *   started           in-progress  not durable (nothing in S3 depends on it yet)
+ *   started           in-progress  DURABLE before the first request: a request of a killed run can
+ *                                  still land, so the next start holds the file back (resume-fence.ts)
  *   multipartIntent   + intentKey  DURABLE before CreateMultipartUpload: after a crash, the key
  *                                  names where an unlogged upload may hang
  *   multipartStarted  + upload id  DURABLE before the first part
@@ -54,7 +55,9 @@ export class ProgressStore {
   started(relPath: string, fp: Fingerprint): Promise<void> {
     const prev = this.plog.entries.get(relPath);
     const attempts = (prev && sameFingerprint(prev.fp, fp) ? prev.attempts : 0) + 1;
-    return this.write({ ...this.base(relPath, fp, "in-progress", prev), attempts, step: "uploading" }, false);
+    // Durable: a request about to be sent may outlive a crash, and the next start must know to
+    // wait for it (resume-fence.ts) before uploading this file again.
+    return this.write({ ...this.base(relPath, fp, "in-progress", prev), attempts, step: "uploading" }, true);
   }
 
   multipartIntent(relPath: string, key: string): Promise<void> {

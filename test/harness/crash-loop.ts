@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestBucket } from "./bucket.ts";
 import { dspEnv } from "./dsp-env.ts";
-import { runDsp, startDsp } from "./dsp-process.ts";
+import { runDsp, startDsp, type DspProcess } from "./dsp-process.ts";
 import { settledViolations } from "./invariants.ts";
 import type { WorkDir } from "./workdir.ts";
 import { payload } from "../support/payload.ts";
@@ -35,7 +35,8 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
   const rnd = mulberry32(opts.seed);
   const pick = (n: number) => Math.floor(rnd() * n);
   const env = {
-    ...dspEnv(bucket, wd, { DSP_PART_SIZE: "5MiB", DSP_STABILITY_WINDOW: "150ms", DSP_LOG_LEVEL: "INFO" }),
+    // A resume delay with room for SeaweedFS's late requests under this load (seen up to ~1.5 s).
+    ...dspEnv(bucket, wd, { DSP_PART_SIZE: "5MiB", DSP_STABILITY_WINDOW: "150ms", DSP_LOG_LEVEL: "INFO", DSP_RESUME_DELAY: "5s" }),
     // Compact often, so that kills land in compactions too.
     DSP_COMPACT_AFTER: "16384",
   };
@@ -68,6 +69,9 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
       if (rnd() < 0.3) writeArchive(ARCHIVES[pick(ARCHIVES.length)]!);
     }
     const dsp = startDsp({ env });
+    // Most runs die before the resume fence comes down; some outlive it, so that kills land in the
+    // cleanup and in the new uploads of the previous runs' files too.
+    if (rnd() < 0.12) await outliveResumeFence(dsp);
     if (rnd() < 0.5) {
       const target = 1 + pick(60);
       let seen = 0;
@@ -89,4 +93,10 @@ export async function crashLoop(opts: { bucket: TestBucket; wd: WorkDir; kills: 
     ...(await settledViolations(bucket, { watch: wd.watch, errorDir: join(wd.watch, ".dsp-errors"), stateDir: wd.state, isArchive: (rel) => ARCHIVES.includes(rel) })),
   );
   return { seed: opts.seed, kills: opts.kills, violations, killsMidWork };
+}
+
+async function outliveResumeFence(dsp: DspProcess): Promise<void> {
+  await dsp.waitFor((l) => l.msg === "dsp started", "dsp started", 30_000);
+  if (!dsp.lines.some((l) => l.msg === "files the interrupted run was uploading wait until its requests have settled")) return;
+  await dsp.waitFor((l) => l.msg === "resuming the files of the interrupted run", "resume fence down", 60_000);
 }

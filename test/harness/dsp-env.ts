@@ -16,6 +16,9 @@ export function dspEnv(bucket: TestBucket, wd: WorkDir, overrides: Record<string
     DSP_STABILITY_WINDOW: "300ms",
     DSP_RESCAN_INTERVAL: "5s",
     DSP_SHUTDOWN_GRACE: "5s",
+    // After a kill, files in flight wait this long before they go up again (resume-fence.ts):
+    // long enough for the kill loop's late requests (seen up to ~1.5 s), short enough for many restarts.
+    DSP_RESUME_DELAY: "3s",
     ...overrides,
   };
 }

@@ -29,6 +29,7 @@ export type {
   Fault,
   FaultKind,
   HangFault,
+  LateFault,
   RequestMatch,
   ResetFault,
   StatusFault,

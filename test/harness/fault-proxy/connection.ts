@@ -15,6 +15,7 @@ import {
   readHead,
   responseFraming,
 } from "./http1";
+import { deliverLate } from "./late-delivery";
 import { badGatewayResponse, s3ErrorResponse } from "./responses";
 import { SocketReader, endAndDrain, finish, writeTo } from "./socket-io";
 import type { FaultProxyStats } from "./stats";
@@ -78,6 +79,16 @@ export class ProxyConnection {
         this.ctx.applied("hang");
         // Keep reading so the client finishes sending and then waits for an answer that never comes.
         await this.reader.discardToEnd();
+        return false;
+      case "late":
+        await deliverLate(
+          { upstreamHost: this.ctx.upstreamHost, upstreamPort: this.ctx.upstreamPort, held: () => this.ctx.applied("late") },
+          this.client,
+          this.reader,
+          request,
+          head,
+          fault,
+        );
         return false;
       case "reset":
         if (fault.afterBytes === undefined) {

@@ -74,9 +74,20 @@ export interface TruncateFault extends FaultBase {
   bytes?: number;
 }
 
-export type Fault = StatusFault | ResetFault | HangFault | ThrottleFault | TruncateFault;
+/**
+ * Carry the request out late: take the whole request, hold it until `release`
+ * settles, then send it upstream whatever became of the client (a store acting
+ * on a request whose client died). Counted as applied once the request is held.
+ */
+export interface LateFault extends FaultBase {
+  kind: "late";
+  release: Promise<void>;
+  /** The store's answer status once the request was carried out (0: it could not be). */
+  onDelivered?: (status: number) => void;
+}
+export type Fault = StatusFault | ResetFault | HangFault | ThrottleFault | TruncateFault | LateFault;
 export type FaultKind = Fault["kind"];
-export const FAULT_KINDS: readonly FaultKind[] = ["status", "reset", "hang", "throttle", "truncate"];
+export const FAULT_KINDS: readonly FaultKind[] = ["status", "reset", "hang", "throttle", "truncate", "late"];
 
 /** Matches for the S3 calls an uploader makes (path-style addressing). */
 export const S3_OPERATIONS = {

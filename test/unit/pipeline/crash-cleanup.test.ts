@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../../src/log.ts";
-import { cleanUpAfterCrash } from "../../../src/pipeline/crash-cleanup.ts";
+import { cleanUpAfterCrash, leftoversOf } from "../../../src/pipeline/crash-cleanup.ts";
 import { nodeLogFiles } from "../../../src/progress/log-files.ts";
 import { ProgressLog } from "../../../src/progress/progress-log.ts";
 import { ProgressStore } from "../../../src/progress/progress-store.ts";
@@ -60,7 +60,7 @@ test("aborts logged and intended uploads, deletes a half-set of objects, and lea
   await before.plog.close(); // the process dies here; the next start replays the log
 
   const after = await openStore(dir);
-  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: after.store, log: silentLogger });
+  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: after.store, log: silentLogger }, leftoversOf(after.store));
   expect(summary).toEqual({ files: 1, aborted: 2, deleted: 2, failed: 0 });
   expect([...s3.uploads.keys()]).toEqual([foreign.uploadId]);
   expect(s3.uploads.has(logged.uploadId) || s3.uploads.has(unlogged.uploadId)).toBe(false);
@@ -71,7 +71,7 @@ test("aborts logged and intended uploads, deletes a half-set of objects, and lea
 
   // Durable: a third start finds nothing left to do.
   const third = await openStore(dir);
-  expect(await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: third.store, log: silentLogger })).toEqual({ files: 0, aborted: 0, deleted: 0, failed: 0 });
+  expect(await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: third.store, log: silentLogger }, leftoversOf(third.store))).toEqual({ files: 0, aborted: 0, deleted: 0, failed: 0 });
   await third.plog.close();
 });
 
@@ -87,7 +87,7 @@ test("an upload already gone (NoSuchUpload) is not an error, and a failing store
   const flaky = await openStore(dir);
   let refuse = true;
   s3.fail((name) => (refuse && name === "AbortMultipartUpload" ? s3Error(403, "AccessDenied") : undefined));
-  const failed = await cleanUpAfterCrash({ s3, retry: testRetryEnv({ retries: 0 }).retry, store: flaky.store, log: silentLogger });
+  const failed = await cleanUpAfterCrash({ s3, retry: testRetryEnv({ retries: 0 }).retry, store: flaky.store, log: silentLogger }, leftoversOf(flaky.store));
   expect(failed.failed).toBe(1);
   expect(flaky.store.entry("x.bin")?.uploads).toEqual([{ key: "x.bin", uploadId: "upload-that-was-aborted-already" }]);
   await flaky.plog.close();
@@ -95,7 +95,7 @@ test("an upload already gone (NoSuchUpload) is not an error, and a failing store
   // Next start: the store answers NoSuchUpload (someone, or a lifecycle rule, aborted it): done.
   refuse = false;
   const next = await openStore(dir);
-  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv({ retries: 0 }).retry, store: next.store, log: silentLogger });
+  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv({ retries: 0 }).retry, store: next.store, log: silentLogger }, leftoversOf(next.store));
   expect(summary).toEqual({ files: 1, aborted: 0, deleted: 0, failed: 0 });
   expect(s3.calls.filter((c) => c.name === "AbortMultipartUpload").length).toBe(2);
   expect(next.store.entry("x.bin")).toMatchObject({ state: "pending", uploads: [], intentKeys: [] });
@@ -132,7 +132,7 @@ test("an archive's KEY records survive the crash and a compaction: the restart r
 
   const after = await openStore(dir);
   expect(after.store.entry("set.zip")?.keys).toEqual([manifestKey, "p/set/a.txt", "p/set/b.txt", "p/set/c.bin"]);
-  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: after.store, log: silentLogger, prefix: "p/" });
+  const summary = await cleanUpAfterCrash({ s3, retry: testRetryEnv().retry, store: after.store, log: silentLogger, prefix: "p/" }, leftoversOf(after.store));
   expect(summary).toMatchObject({ files: 1, aborted: 1, failed: 0 });
   expect([...s3.objects.keys()]).toEqual([]);
   expect([...s3.uploads.keys()]).toEqual([other.uploadId]);
