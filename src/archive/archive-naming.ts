@@ -7,9 +7,9 @@
  *
  *   suffix                                  kind         a/b/NAME.suffix →
  *   .tar.gz .tgz .tar.bz2 .tbz2 .tbz        folder       a/b/NAME/<entry>
- *   .tar.xz .txz
+ *   .tar.xz .txz .tar.lzma .tlz
  *   .zip .tar .7z .rar                      folder       a/b/NAME/<entry>
- *   .gz .bz2 .xz                            single-file  a/b/NAME   (x.csv.gz → x.csv, x.gz → x)
+ *   .gz .bz2 .xz .lzma                      single-file  a/b/NAME   (x.csv.gz → x.csv, x.gz → x)
  *   anything else                           (none)       unchanged: a/b/data.bin/<entry> if the
  *                                                        magic bytes say it is an archive anyway
  *
@@ -36,8 +36,8 @@ export interface ArchiveNaming {
 }
 
 // Longest first, so ".tar.gz" wins over ".gz".
-const FOLDER_SUFFIXES = [".tar.bz2", ".tar.gz", ".tar.xz", ".tbz2", ".tbz", ".tgz", ".txz", ".tar", ".zip", ".rar", ".7z"];
-const SINGLE_SUFFIXES = [".bz2", ".gz", ".xz"];
+const FOLDER_SUFFIXES = [".tar.lzma", ".tar.bz2", ".tar.gz", ".tar.xz", ".tbz2", ".tbz", ".tgz", ".txz", ".tlz", ".tar", ".zip", ".rar", ".7z"];
+const SINGLE_SUFFIXES = [".lzma", ".bz2", ".gz", ".xz"];
 // One compression layer off: what the decompressed stream is called.
 const PEEL: Record<string, string> = {
   ".tar.gz": ".tar",
@@ -47,9 +47,12 @@ const PEEL: Record<string, string> = {
   ".tbz2": ".tar",
   ".tbz": ".tar",
   ".txz": ".tar",
+  ".tar.lzma": ".tar",
+  ".tlz": ".tar",
   ".gz": "",
   ".bz2": "",
   ".xz": "",
+  ".lzma": "",
 };
 
 /** The naming rule that applies to `relPath`, or null when its name is not an archive name. */

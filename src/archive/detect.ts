@@ -9,6 +9,11 @@
  *    container noted, and no warning.
  *  - A name ending in .tar whose first block is all zeros is an empty tar (what `tar cf x.tar` writes
  *    with no files): it has no magic to find, and uploading it as a file would upload an archive.
+ *  - Legacy .lzma (LZMA-alone, also .tlz and .tar.lzma) has no magic: a file so named is "lzma" when
+ *    its 13-byte header is one xz itself accepts (properties byte below 225 with lc + lp ≤ 4, a
+ *    dictionary of 2^n or 3 × 2^n bytes, a size unknown or below 2^38: isLzmaAloneHeader), else
+ *    a regular file with the disagreement flagged. Without the name nothing is tried: 13 bytes
+ *    that happen to pass would turn any file into a corrupt archive.
  *  - For a compressed tar the extension names the outer layer (.tar.gz and .tgz say "gzip"); detect
  *    again on the decompressed head, with innerNameFor(name), to find the tar.
  *
@@ -17,10 +22,12 @@
 import { archiveNaming } from "./archive-naming.ts";
 import { BLOCK, isZeroBlock } from "./tar/tar-header.ts";
 import { magicFormat, rarVersion, type MagicFormat } from "./magic.ts";
+import { isLzmaAloneHeader } from "./xz/lzma-alone.ts";
 
 export { HEAD_BYTES } from "./magic.ts";
 
-export type ArchiveFormat = MagicFormat;
+/** What magic bytes can say, and "lzma", which only a name and a plausible header can. */
+export type ArchiveFormat = MagicFormat | "lzma";
 
 export interface Detection {
   /** What to open the file as; "none" = not an archive (a regular file or a table). */
@@ -54,6 +61,9 @@ const SUFFIX_FORMAT: Record<string, ArchiveFormat> = {
   ".tar.xz": "xz",
   ".txz": "xz",
   ".xz": "xz",
+  ".tar.lzma": "lzma",
+  ".tlz": "lzma",
+  ".lzma": "lzma",
 };
 
 /** Document formats whose content is an archive by design (uploaded as is). */
@@ -86,6 +96,9 @@ export function detectFormat(head: Uint8Array, name: string): Detection {
     if (extensionSaid !== undefined) d.extensionSaid = extensionSaid;
     if (magicSaid === "rar") d.rarVersion = rarVersion(head)!;
     return d;
+  }
+  if (extensionSaid === "lzma" && isLzmaAloneHeader(head)) {
+    return { format: "lzma", byMagic: false, extensionSaid, disagree: false, note: "LZMA-alone header (the format has no magic)" };
   }
   if (extensionSaid === "tar" && head.length >= BLOCK && isZeroBlock(head.subarray(0, BLOCK))) {
     return { format: "tar", byMagic: false, extensionSaid, disagree: false, note: "empty tar (starts with an end-of-archive block)" };

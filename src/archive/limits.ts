@@ -62,7 +62,7 @@ export const LIMIT_CONFIG_KEYS: Readonly<Record<keyof ArchiveLimits, string>> = 
 });
 
 /** Stream compressors whose content is one file: a tar right inside one is the same archive level. */
-const SINGLE_STREAM = new Set(["gzip", "bzip2", "xz"]);
+const SINGLE_STREAM = new Set(["gzip", "bzip2", "xz", "lzma"]);
 
 interface Layer {
   format: string;

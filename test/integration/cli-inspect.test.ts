@@ -6,15 +6,12 @@ import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { DSP_BINARY } from "../harness/dsp-process.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
+import { inspectArchive } from "../support/archive/archive-outcome.ts";
 import { tarBytes } from "../support/archive/tar-writer.ts";
 import { buildZip } from "../support/archive/zip-writer.ts";
 
-function inspect(path: string, env: Record<string, string> = {}) {
-  const r = Bun.spawnSync([DSP_BINARY, "inspect", "--json", path], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
-  return { code: r.exitCode, report: JSON.parse(r.stdout.toString()) };
-}
+const inspect = inspectArchive;
 
 test("dsp inspect lists the files of a nested archive with their decompressed sizes, and the reason a bad one would fail", () => {
   const wd = makeWorkDir("inspect");
@@ -32,9 +29,9 @@ test("dsp inspect lists the files of a nested archive with their decompressed si
   writeFileSync(bad, gzipSync(tarBytes([{ name: "../../etc/cron.d/x", data: "evil" }])));
   const refused = inspect(bad);
   expect(refused.code).toBe(3);
-  expect(refused.report.error.code).toBe("ARCHIVE_PATH_UNSAFE");
+  expect(refused.report.error?.code).toBe("ARCHIVE_PATH_UNSAFE");
 
   const crowded = inspect(good, { DSP_ARCHIVE_MAX_ENTRIES: "2" });
   expect(crowded.code).toBe(3);
-  expect(crowded.report.error.code).toBe("ARCHIVE_LIMIT_ENTRIES");
+  expect(crowded.report.error?.code).toBe("ARCHIVE_LIMIT_ENTRIES");
 });

@@ -15,8 +15,8 @@ import { deflateRawSync } from "node:zlib";
 import { newBucket, type TestBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
 import { runDsp } from "../harness/dsp-process.ts";
-import { settledViolations } from "../harness/invariants.ts";
 import { makeWorkDir, type WorkDir } from "../harness/workdir.ts";
+import { errorDirOf, settleArchives as settle, sidecar } from "../support/archive/archive-outcome.ts";
 import { archiveTree, compressFile, writeTree } from "../support/archive/cli-archives.ts";
 import { buildZip } from "../support/archive/zip-writer.ts";
 
@@ -29,21 +29,11 @@ async function sql(query: string): Promise<Record<string, unknown>[]> {
 afterAll(() => duck?.closeSync());
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const ARCHIVE = /\.(zip|tar|tgz|tar\.gz|gz|bz2|xz|7z|rar)$/;
-const errorDirOf = (wd: WorkDir) => join(wd.watch, ".dsp-errors");
-
-function settle(bucket: TestBucket, wd: WorkDir) {
-  return settledViolations(bucket, { watch: wd.watch, errorDir: errorDirOf(wd), stateDir: wd.state, isArchive: (rel) => ARCHIVE.test(rel) });
-}
 
 async function parquetRows(bucket: TestBucket, key: string, wd: WorkDir, query = "SELECT * FROM t"): Promise<Record<string, unknown>[]> {
   const path = join(wd.root, key.replaceAll("/", "_"));
   writeFileSync(path, await bucket.bytes(key));
   return sql(query.replace("FROM t", `FROM read_parquet('${path}')`));
-}
-
-function sidecar(wd: WorkDir, rel: string): { error: { type: string; reason?: string; details: string; entry?: string } } {
-  return JSON.parse(readFileSync(join(errorDirOf(wd), `${rel}.error.json`), "utf8"));
 }
 
 /** A scratch folder outside the watched one, to build archives in before they land. */

@@ -5,7 +5,7 @@
  * whole run bounded). The cases are generated here, none is a committed binary.
  */
 import { expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { newBucket } from "../harness/bucket.ts";
@@ -18,6 +18,7 @@ import { flipBit } from "../support/archive/gzip-fixtures.ts";
 import { concat, tarBytes } from "../support/archive/tar-writer.ts";
 import { deflatedZeros } from "../support/archive/zeros-deflate.ts";
 import { buildZip, buildZipDetailed, extraField } from "../support/archive/zip-writer.ts";
+import { buildRar4, buildRar5 } from "../unit/archive/sevenzip/rar-fixtures.ts";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 * MiB;
@@ -37,6 +38,17 @@ function sh(cmd: string): Uint8Array {
   const r = Bun.spawnSync(["bash", "-c", cmd], { stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd}: ${r.stderr.toString()}`);
   return new Uint8Array(r.stdout);
+}
+
+const enc = (t: string) => new TextEncoder().encode(t);
+
+/** A 7z whose one entry is named "../escape.txt": 7zz run in a subfolder with -spf keeps the "../". */
+function sevenZipDotDot(): Uint8Array {
+  const dir = join(makeWorkDir("7z-dotdot").root, "sub");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "..", "escape.txt"), text);
+  sh(`cd ${dir} && 7zz a -bso0 -bsp0 -spf ../out.7z ../escape.txt`);
+  return readFileSync(join(dir, "..", "out.7z"));
 }
 
 /** `times` copies of a compressed stream, concatenated: multi-stream files decode to all of them. */
@@ -64,6 +76,10 @@ const cases: Case[] = [
   { name: "tar-control.tar", bytes: () => tarBytes([{ name: "bad\u0007name.txt", data: text }]), reason: /ARCHIVE_PATH_UNSAFE/ },
   { name: "tar-latin1.tar", bytes: () => tarBytes([{ name: Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74) as unknown as string, data: text }]), reason: /ARCHIVE_PATH_UNSAFE/ },
   { name: "tar-long.tar", bytes: () => tarBytes([{ name: "x", pax: { path: `${"d/".repeat(600)}long.txt` }, data: text }]), reason: /ARCHIVE_PATH_UNSAFE/ },
+  // 7zz rewrites "../" when it adds a file unless -spf; RAR is crafted (7zz cannot write RAR).
+  { name: "7z-dotdot.7z", bytes: () => sevenZipDotDot(), reason: /ARCHIVE_PATH_UNSAFE/ },
+  { name: "rar5-dotdot.rar", bytes: () => buildRar5([{ name: "ok.txt", data: enc(text) }, { name: "../../escape.txt", data: enc(text) }]), reason: /ARCHIVE_PATH_UNSAFE/ },
+  { name: "rar4-dotdot.rar", bytes: () => buildRar4([{ name: "../escape.txt", data: enc(text) }]), reason: /ARCHIVE_PATH_UNSAFE/ },
   { name: "zip-bad-utf8.zip", bytes: () => buildZip([{ name: Uint8Array.of(0x61, 0xff, 0xfe, 0x2e, 0x74), utf8: true, data: text }]), reason: /ZIP_BAD_NAME/ },
   // Links never followed: skipped, the rest uploaded.
   {

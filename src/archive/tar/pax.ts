@@ -7,7 +7,8 @@
  *    megabytes of other keys in every global header, and keeping them would let memory grow with
  *    the archive. Values stay raw bytes until the caller needs them (path bytes go to the path rules).
  *  - Any GNU.sparse.* key (PAX sparse formats 0.0, 0.1, 1.0) makes the entry sparse: reported, never
- *    expanded, since the bytes that follow are a map plus data, not the file.
+ *    expanded, since the bytes that follow are a map plus data, not the file. GNU.sparse.name (0.1,
+ *    1.0) is kept: it is the file's real name (1.0's entry header says "GNUSparseFile.0/...").
  *  - An empty value ("12 path=\n") means "unset": it removes the key (POSIX), recorded as null so
  *    that an entry header can clear a global value.
  *  - A malformed record is ARCHIVE_CORRUPT; NUL padding after the last record is tolerated (some
@@ -23,6 +24,8 @@ export interface PaxRecords {
   values: Map<PaxKey, Uint8Array | null>;
   /** True when any GNU.sparse.* key was present. */
   sparse: boolean;
+  /** GNU.sparse.name, the sparse file's real name, when given. */
+  sparseName: Uint8Array | null;
 }
 
 const ascii = new TextDecoder("latin1");
@@ -30,6 +33,7 @@ const ascii = new TextDecoder("latin1");
 export function parsePax(data: Uint8Array, offset: number): PaxRecords {
   const values = new Map<PaxKey, Uint8Array | null>();
   let sparse = false;
+  let sparseName: Uint8Array | null = null;
   let pos = 0;
   while (pos < data.length) {
     if (data[pos] === 0 && data.subarray(pos).every((b) => b === 0)) break;
@@ -44,14 +48,16 @@ export function parsePax(data: Uint8Array, offset: number): PaxRecords {
     const eq = record.indexOf(0x3d); // "="
     if (eq <= 0) throw corrupt(offset, pos, "a record without key=value");
     const key = ascii.decode(record.subarray(0, eq));
-    if (key.startsWith("GNU.sparse.")) sparse = true;
-    else if (KEPT.has(key)) {
+    if (key.startsWith("GNU.sparse.")) {
+      sparse = true;
+      if (key === "GNU.sparse.name") sparseName = record.subarray(eq + 1).slice();
+    } else if (KEPT.has(key)) {
       const value = record.subarray(eq + 1);
       values.set(key as PaxKey, value.length === 0 ? null : value.slice());
     }
     pos += len;
   }
-  return { values, sparse };
+  return { values, sparse, sparseName };
 }
 
 /** A non-negative decimal integer value (size, uid, gid); null when not one. */

@@ -72,6 +72,10 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarRe
       const offset = reader.position;
       const meta: PendingMeta = { globals, local: null, longName: null, longLink: null };
       let pendingMeta = false;
+      // A local PAX header that marks the next entry sparse: refused at that entry's header, whose
+      // name is the file's when GNU.sparse.name is absent (sparse 0.0); the PAX header's own name
+      // ("./PaxHeaders/x") would send the operator looking for a file the archive does not hold.
+      let sparsePax: { offset: number; name: Uint8Array | null } | null = null;
       for (;;) {
         const headerOffset = reader.position;
         const block = await reader.readExact(BLOCK);
@@ -94,7 +98,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarRe
         const t = h.typeflag;
         if (t === "x" || t === "X" || t === "g") {
           const records = parsePax(await readMetadata(reader, h.size, headerOffset, maxMeta, "pax extended header"), headerOffset);
-          if (records.sparse) throw sparse(headerOffset, printable(records.values.get("path") ?? h.name));
+          if (records.sparse && t === "g") throw sparse(headerOffset, printable(h.name));
+          if (records.sparse) sparsePax = { offset: headerOffset, name: records.sparseName ?? records.values.get("path") ?? null };
           if (t === "g") {
             // Global: applies to all later entries, and may end the archive (it waits for no entry).
             for (const [k, v] of records.values) v === null ? globals.delete(k) : globals.set(k, v);
@@ -118,6 +123,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>, options: TarRe
             entry: printable(meta.longName ?? h.name),
           });
         } else {
+          if (sparsePax !== null) throw sparse(sparsePax.offset, printable(sparsePax.name ?? meta.longName ?? h.name));
           const { entry, dataSize } = resolveEntry(h, meta, headerOffset);
           const state: BodyState = {
             remaining: dataSize,

@@ -1,6 +1,6 @@
 /**
- * The single-stream decompressors behind one signature: gzip by Bun's native zlib, bzip2 and xz by
- * our own pure-TypeScript decoders (no native addon may be in the binary; see their headers), each metered by the
+ * The single-stream decompressors behind one signature (or, for legacy .lzma, a name and a header):
+ * gzip by Bun's native zlib, bzip2, xz and .lzma by our own pure-TypeScript decoders (no native addon may be in the binary; see their headers), each metered by the
  * file's LimitTracker before its bytes go on (the ratio and total-bytes limits see every byte a
  * bomb produces, at every layer).
  */
@@ -9,10 +9,10 @@ import { gunzip } from "../gzip/gunzip.ts";
 import { bunzip2 } from "../bzip2/bunzip2.ts";
 import { unxz } from "../xz/unxz.ts";
 
-export type StreamFormat = "gzip" | "bzip2" | "xz";
+export type StreamFormat = "gzip" | "bzip2" | "xz" | "lzma";
 
 export function isStreamFormat(format: string): format is StreamFormat {
-  return format === "gzip" || format === "bzip2" || format === "xz";
+  return format === "gzip" || format === "bzip2" || format === "xz" || format === "lzma";
 }
 
 /** `name` is the compressed stream's path, for messages. */
@@ -23,6 +23,7 @@ export function decompress(format: StreamFormat, source: AsyncIterable<Uint8Arra
     case "bzip2":
       return limits.meterOutput(bunzip2(source, { name }), name);
     case "xz":
+    case "lzma": // unxz reads LZMA-alone too, from the same header check detect.ts made
       return limits.meterOutput(unxz(source, { name, checkDictionary: (bytes) => limits.checkDictionary(bytes, name) }), name);
   }
 }

@@ -1,14 +1,14 @@
 /**
- * Archives made by the real tools (zip, tar, gzip, bzip2, xz, 7zz) from a folder of files, for
+ * Archives made by the real tools (zip, tar, gzip, bzip2, xz and its lzma, 7zz) from a folder of files, for
  * end-to-end tests: what dsp reads is what operators' exporters write.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export type CliFormat = "zip" | "tar" | "tar.gz" | "tgz" | "tar.bz2" | "tar.xz" | "7z";
+export type CliFormat = "zip" | "tar" | "tar.gz" | "tgz" | "tar.bz2" | "tar.xz" | "tar.lzma" | "7z";
 
-function run(cmd: string[], cwd: string): Uint8Array {
-  const r = Bun.spawnSync(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
+function run(cmd: string[], cwd: string, stdin?: Uint8Array): Uint8Array {
+  const r = Bun.spawnSync(cmd, { cwd, stdin, stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed: ${r.stderr.toString()}`);
   return new Uint8Array(r.stdout);
 }
@@ -32,14 +32,16 @@ export function archiveTree(dir: string, format: CliFormat, out: string, extra: 
       run(["7zz", "a", "-bd", "-y", ...extra, out, "."], dir);
       return;
     default: {
-      const compress = format === "tar" ? [] : format === "tar.bz2" ? ["--bzip2"] : format === "tar.xz" ? ["--xz"] : ["--gzip"];
-      writeFileSync(out, run(["tar", "-c", "-f", "-", "--owner=0", "--group=0", "--sort=name", ...compress, ...extra, "."], dir));
+      // Not tar --lzma: GNU tar runs xz for it, which writes .xz, not the legacy format.
+      const compress = { tar: [], "tar.lzma": [], "tar.bz2": ["--bzip2"], "tar.xz": ["--xz"], "tar.gz": ["--gzip"], tgz: ["--gzip"] }[format];
+      const tar = run(["tar", "-c", "-f", "-", "--owner=0", "--group=0", "--sort=name", ...compress, ...extra, "."], dir);
+      writeFileSync(out, format === "tar.lzma" ? run(["xz", "--format=lzma", "-c"], dir, tar) : tar);
     }
   }
 }
 
-/** One file compressed with a stream tool ("gzip" | "bzip2" | "xz"). */
-export function compressFile(tool: "gzip" | "bzip2" | "xz", data: string | Uint8Array, out: string): void {
+/** One file compressed with a stream tool ("gzip" | "bzip2" | "xz", or "lzma": xz's legacy format). */
+export function compressFile(tool: "gzip" | "bzip2" | "xz" | "lzma", data: string | Uint8Array, out: string): void {
   mkdirSync(dirname(out), { recursive: true });
   const src = `${out}.src`;
   writeFileSync(src, data);

@@ -7,6 +7,7 @@
  * Invariant: with no overrides the result is a valid archive that `unzip -t` and Python's zipfile
  * accept (zip-writer.test.ts checks that), so a test that overrides one field tests that field.
  */
+import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { crc32, deflateRawSync } from "node:zlib";
 import type { RandomAccessSource } from "../../../src/archive/zip/random-access-source.ts";
 import { crcOfZeros } from "./zeros-deflate.ts";
@@ -151,6 +152,26 @@ export function sparseZip(specs: EntrySpec[], archive: ArchiveSpec = {}): { sour
     },
   };
   return { source, ...layout };
+}
+
+/**
+ * The same archive written to `path` as a sparse file: zero runs are holes (seeked over, never
+ * written), so a multi-GiB stored entry costs the disk only its headers. Returns the file's size.
+ */
+export function writeSparseZip(path: string, specs: EntrySpec[], archive: ArchiveSpec = {}): number {
+  const { out } = build(specs, archive);
+  const fd = openSync(path, "w");
+  try {
+    let at = 0;
+    for (const part of out.parts) {
+      if (typeof part !== "number") writeSync(fd, part, 0, part.length, at);
+      at += typeof part === "number" ? part : part.length;
+    }
+    ftruncateSync(fd, at); // a trailing hole still counts in the size
+    return at;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function build(specs: EntrySpec[], archive: ArchiveSpec): Omit<BuiltZip, "bytes"> & { out: Out } {

@@ -13,6 +13,8 @@ test.each([
   ["x.tbz", "x", "folder"],
   ["x.tar.xz", "x", "folder"],
   ["x.txz", "x", "folder"],
+  ["x.tar.lzma", "x", "folder"],
+  ["x.tlz", "x", "folder"],
   ["x.7z", "x", "folder"],
   ["x.rar", "x", "folder"],
   ["A/B/Report.TAR.GZ", "A/B/Report", "folder"], // suffix case-insensitive, stem kept as written
@@ -21,6 +23,7 @@ test.each([
   ["a/x.json.xz", "a/x.json", "single-file"],
   ["x.log.bz2", "x.log", "single-file"],
   ["x.gz", "x", "single-file"],
+  ["a/x.csv.lzma", "a/x.csv", "single-file"],
   ["a/.zip", "a/.zip", "folder"], // empty stem: the whole name
   [".tar.gz", ".tar.gz", "folder"],
   ["a/.gz", "a/.gz", "single-file"],
@@ -46,6 +49,9 @@ test("innerNameFor peels one compression layer", () => {
   expect(innerNameFor("x.tgz")).toBe("x.tar");
   expect(innerNameFor("X.TBZ2")).toBe("X.tar");
   expect(innerNameFor("x.txz")).toBe("x.tar");
+  expect(innerNameFor("x.tar.lzma")).toBe("x.tar");
+  expect(innerNameFor("x.TLZ")).toBe("x.tar");
+  expect(innerNameFor("x.csv.lzma")).toBe("x.csv");
   expect(innerNameFor("x.csv.gz")).toBe("x.csv");
   expect(innerNameFor("x.gz")).toBe("x");
   expect(innerNameFor("x.zip")).toBe("x.zip"); // not a compression layer
@@ -54,7 +60,7 @@ test("innerNameFor peels one compression layer", () => {
 });
 
 test("peeling first and naming after lands in the same folder as naming directly", () => {
-  for (const rel of ["a/x.tar.gz", "x.tgz", "x.tar.bz2", "x.tbz2", "x.tbz", "x.tar.xz", "x.txz", "a/.tar.gz", "Y.TAR.GZ"]) {
+  for (const rel of ["a/x.tar.gz", "x.tgz", "x.tar.bz2", "x.tbz2", "x.tbz", "x.tar.xz", "x.txz", "x.tar.lzma", "x.tlz", "a/.tar.gz", "Y.TAR.GZ"]) {
     expect(archiveFolderFor(innerNameFor(rel))).toBe(archiveFolderFor(rel));
   }
 });

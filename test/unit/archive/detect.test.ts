@@ -101,11 +101,53 @@ describe("detectFormat", () => {
   });
 });
 
+describe("legacy .lzma (LZMA-alone: no magic, so the name and a header xz would accept)", () => {
+  /** properties byte, dictionary size (LE32), uncompressed size (LE64; undefined = unknown, all ones). */
+  const lzmaHead = (props: number, dict: number, size?: number) => {
+    const h = new Uint8Array(13 + 100);
+    const view = new DataView(h.buffer);
+    h[0] = props;
+    view.setUint32(1, dict, true);
+    if (size === undefined) h.fill(0xff, 5, 13);
+    else view.setBigUint64(5, BigInt(size), true);
+    return h;
+  };
+  const usual = lzmaHead(0x5d, 1 << 23, 1234); // lc=3 lp=0 pb=2, 8 MiB: what xz --format=lzma writes
+
+  test("named .lzma, .tlz or .tar.lzma with a valid header: lzma, not by magic, no disagreement", () => {
+    for (const name of ["x.csv.lzma", "logs.tar.lzma", "logs.TLZ", "a/b.lzma"]) {
+      expect(detectFormat(usual, name)).toMatchObject({ format: "lzma", byMagic: false, extensionSaid: "lzma", disagree: false });
+    }
+    expect(detectFormat(lzmaHead(0x5d, 3 << 20), "unknown-size.lzma")).toMatchObject({ format: "lzma" });
+  });
+
+  test("a header xz would refuse is a regular file, the name flagged", () => {
+    for (const [what, head] of [
+      ["properties byte 225", lzmaHead(225, 1 << 23, 1)],
+      ["lc + lp > 4", lzmaHead(4 + 9 * 1, 1 << 23, 1)], // lc=4, lp=1
+      ["a dictionary of 1000 bytes", lzmaHead(0x5d, 1000, 1)],
+      ["a size of 2^40", lzmaHead(0x5d, 1 << 23, 2 ** 40)],
+      ["text", HEADS.csv],
+      ["too short", usual.subarray(0, 11)],
+    ] as const) {
+      expect([what, detectFormat(head, "x.csv.lzma")]).toEqual([what, { format: "none", byMagic: false, extensionSaid: "lzma", disagree: true }]);
+    }
+  });
+
+  test("only the name opens the door: the same header under another name is nothing; magic still wins", () => {
+    expect(detectFormat(usual, "x.csv")).toMatchObject({ format: "none", disagree: false });
+    expect(detectFormat(usual, "x.xz")).toMatchObject({ format: "none", disagree: true });
+    expect(detectFormat(HEADS.xz, "x.lzma")).toMatchObject({ format: "xz", byMagic: true, extensionSaid: "lzma", disagree: true });
+  });
+});
+
 test("extensionFormat names the outer layer", () => {
   expect(extensionFormat("x.tar.gz")).toBe("gzip");
   expect(extensionFormat("x.tgz")).toBe("gzip");
   expect(extensionFormat("x.tar.bz2")).toBe("bzip2");
   expect(extensionFormat("x.txz")).toBe("xz");
+  expect(extensionFormat("x.tar.lzma")).toBe("lzma");
+  expect(extensionFormat("x.tlz")).toBe("lzma");
   expect(extensionFormat("x.tar")).toBe("tar");
   expect(extensionFormat("x.csv")).toBeUndefined();
 });

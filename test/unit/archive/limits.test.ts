@@ -38,12 +38,17 @@ describe("depth", () => {
     expect(err.context).toMatchObject({ entry: "l6.zip", depth: 6, allowed: 5, limit: "DSP_ARCHIVE_MAX_DEPTH" });
   });
 
-  test("a tar right inside gzip/bzip2/xz is the same level; gzip in gzip is not", () => {
+  test("a tar right inside gzip/bzip2/xz/lzma is the same level; gzip in gzip is not", () => {
     const t = new LimitTracker("a.tar.gz", { maxDepth: 2 });
     t.enter("gzip", "a.tar.gz");
     t.enter("tar", "a.tar");
     expect(t.depth).toBe(1);
     t.enter("xz", "inner.tar.xz");
+    t.enter("tar", "inner.tar");
+    expect(t.depth).toBe(2);
+    t.leave();
+    t.leave();
+    t.enter("lzma", "inner.tar.lzma");
     t.enter("tar", "inner.tar");
     expect(t.depth).toBe(2);
     expect(thrown(() => t.enter("gzip", "x.gz")).code).toBe("ARCHIVE_LIMIT_DEPTH");

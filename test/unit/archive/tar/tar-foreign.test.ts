@@ -85,6 +85,22 @@ describe("GNU tar", () => {
       const tar = gnuTar(sparseRoot, [`--format=${format}`, "--sparse", ...extra], ["holes.img"]);
       await expect(collectTar(chunked(tar, 4096))).rejects.toMatchObject({ code: "TAR_SPARSE" });
     });
+
+    // Regression: PAX sparse was refused naming its extended header ("./PaxHeaders/holes.img"), and
+    // 1.0's entry header says "./GNUSparseFile.0/holes.img": the error must name the file itself.
+    test.each([
+      ["gnu", []],
+      ["pax", ["--sparse-version=0.0"]],
+      ["pax", ["--sparse-version=0.1"]],
+      ["pax", ["--sparse-version=1.0"]],
+    ] as const)("the refusal of --format=%s --sparse %p names the sparse file, not a header", async (format, extra) => {
+      const tar = gnuTar(sparseRoot, [`--format=${format}`, "--sparse", ...extra], ["holes.img"]);
+      await expect(collectTar(chunked(tar, 4096))).rejects.toMatchObject({
+        code: "TAR_SPARSE",
+        message: expect.stringContaining('tar entry "holes.img" at byte 0 is a sparse file'),
+        context: { entry: "holes.img", offset: 0 },
+      });
+    });
   });
 
   test.each(["gnu", "pax"])("--format=%s: a 9 GiB file's size is read from the first header(s)", async (format) => {
