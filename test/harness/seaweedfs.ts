@@ -50,6 +50,10 @@ export async function startSeaweedfs(opts: { dir: string; basePort?: number }): 
     "-s3.autoCreateBucket=false",
     "-admin.ui=false",
     "-webdav=false",
+    // `weed mini` allows 64 volumes and puts each bucket in volumes of its own (128 MB each): a
+    // whole test run (a bucket per test, objects of 2 and 4 GiB) ran out of volumes, and every
+    // later write failed. Volumes cost no disk until written.
+    "-volume.max=2000",
     ...Object.entries(ports).map(([k, v]) => `-${k}=${v}`),
   ];
   const proc: Subprocess = Bun.spawn(["weed", ...args], {
