@@ -93,6 +93,8 @@ const cases: Case[] = [
       ]),
     keys: ["links/real.txt"],
   },
+  { name: "rar4-symlink.rar", bytes: () => buildRar4([{ name: "ln", symlink: "/etc/passwd" }, { name: "f.txt", data: enc(text) }]), keys: ["rar4-symlink/f.txt"] },
+  { name: "rar5-symlink.rar", bytes: () => buildRar5([{ name: "ln", symlink: "/etc/passwd" }, { name: "f.txt", data: enc(text) }]), keys: ["rar5-symlink/f.txt"] },
   { name: "zip-symlink.zip", bytes: () => buildZip([{ name: "ln", data: "/etc/passwd", externalAttributes: (0o120777 << 16) >>> 0, versionMadeBy: 0x031e }, { name: "f.txt", data: text }]), keys: ["zip-symlink/f.txt"] },
   // Bombs: overlapping entries, expansion, recursion, entry count.
   {
@@ -171,7 +173,7 @@ test("the hostile corpus: each case ends in the error folder with its reason or 
       const e = JSON.parse(readFileSync(join(errorDir, `${c.name}.error.json`), "utf8")).error;
       if (!c.reason.test(`${e.reason} ${e.type}`)) problems.push(`${c.name}: reason ${e.reason} (${e.details}) does not match ${c.reason}`);
     } else {
-      const folder = c.name.replace(/\.(zip|tar|gz)$/, "");
+      const folder = c.name.replace(/\.(zip|tar|gz|rar|7z)$/, "");
       const mine = keys.filter((k) => k === c.name || k === folder || k.startsWith(`${folder}/`));
       if (JSON.stringify(mine.sort()) !== JSON.stringify([...c.keys!].sort())) problems.push(`${c.name}: keys ${JSON.stringify(mine)}, expected ${JSON.stringify(c.keys)}`);
     }

@@ -24,7 +24,8 @@
  *    reach us as "_" already: 7-Zip does that before printing, and the raw bytes are not available.
  *  - Kind: "Folder = +" (RAR) or a "D" attribute → directory; a Unix mode starting with "l" or a
  *    "Symbolic Link" value → symlink; hard/copy links, alternate streams, anti-items, devices → other.
- *    RAR 4 archives carry no Unix mode in 7-Zip's listing, so a RAR 4 symlink lists as a file.
+ *    RAR 4 archives carry no Unix mode in 7-Zip's listing, so a RAR 4 symlink lists as a file here;
+ *    sevenzip-reader.ts relabels it from the file headers (rar4-links.ts).
  */
 import { ArchiveError } from "../archive-error.ts";
 import { parseMethod } from "./method.ts";

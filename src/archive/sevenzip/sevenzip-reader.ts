@@ -35,6 +35,7 @@ import { splitEntries } from "./entry-splitter.ts";
 import { FrameCursor } from "./frame-cursor.ts";
 import { probeHeaders, type ReadAt } from "./header-probe.ts";
 import { parseListing, type ListedEntry, type SevenZipEntryKind } from "./listing.ts";
+import { rar4SymlinkPaths } from "./rar4-links.ts";
 import { createRing, RingReader } from "./ring-buffer.ts";
 import { SevenZipWorker, sevenZipModule } from "./worker-client.ts";
 import { MAX_LISTING_BYTES, type ListedReply } from "./worker-protocol.ts";
@@ -98,7 +99,8 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
     const probe = await probeHeaders(readAt, size, format, name);
     const module = await sevenZipModule();
     worker = new SevenZipWorker();
-    const listed = interpretListing(await worker.list(module, node, probe.switchType), name);
+    let listed = interpretListing(await worker.list(module, node, probe.switchType), name);
+    if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
     checkEntries(listed, options);
     return new Reader(listed, worker, handle, name);
   } catch (err) {
@@ -128,6 +130,14 @@ function interpretListing(reply: ListedReply, name: string): ListedEntry[] {
     throw new ArchiveError("ARCHIVE_ENCRYPTED", `${name} is encrypted`, { archive: name, reason: "encrypted" });
   }
   return listing.entries;
+}
+
+/** RAR 4 symlinks written on Unix list as files (7-Zip drops their mode): rar4-links.ts finds them. */
+async function withRar4Links(listed: ListedEntry[], readAt: ReadAt, size: number): Promise<ListedEntry[]> {
+  // Each entry is one file header; service and end blocks add a few: a bound on a hostile walk.
+  const links = await rar4SymlinkPaths(readAt, size, 2 * listed.length + 16);
+  if (links.size === 0) return listed;
+  return listed.map((e) => (e.kind === "file" && links.has(e.path) ? { ...e, kind: "symlink" } : e));
 }
 
 function checkEntries(entries: readonly ListedEntry[], options: SevenZipOptions): void {

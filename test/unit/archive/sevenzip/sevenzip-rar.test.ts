@@ -60,7 +60,7 @@ describe("RAR4", () => {
   // RAR 4 names are not UTF-8 unless flagged as Unicode (not written here): ASCII names only.
   const ascii = ENTRIES.map((e) => ({ ...e, name: e.name.replace("ünïcödé", "unicode") }));
 
-  test("listing and extraction; a RAR4 symlink lists as a file holding its target (7-Zip shows no mode)", async () => {
+  test("listing and extraction; a RAR4 symlink is known from its file header (7-Zip's listing shows no mode) and not extracted", async () => {
     const path = join(tmp.dir, "a4.rar");
     writeFileSync(path, buildRar4(ascii));
     const { entries, files } = await collect({ path }, "rar");
@@ -69,12 +69,24 @@ describe("RAR4", () => {
       ["docs/a.txt", "file", 10],
       ["docs/unicode.txt", "file", 1000],
       ["empty.txt", "file", 0],
-      ["link", "file", 10],
+      ["link", "symlink", 10],
       ["data/b.bin", "file", 70_000],
     ]);
     expect(entries[1]!.method).toBe("m0:16");
     expect(entries[1]!.dictionaryBytes).toBe(64 * 1024);
     expectFiles(files, ascii);
-    expect(files.get("link")?.toString()).toBe("docs/a.txt");
+    expect(files.has("link")).toBe(false);
+  });
+
+  test("a RAR4 symlink in a folder written with Windows separators, after a large-file header, is still found", async () => {
+    const path = join(tmp.dir, "a4-sep.rar");
+    writeFileSync(path, buildRar4([{ name: "big.bin", data: new Uint8Array(5000) }, { name: "sub\\ln", symlink: "../../etc/passwd" }, { name: "sub\\f.txt", data: new Uint8Array([104, 105]) }]));
+    const { entries, files } = await collect({ path }, "rar");
+    expect(entries.map((e) => [e.path, e.kind])).toEqual([
+      ["big.bin", "file"],
+      ["sub/ln", "symlink"],
+      ["sub/f.txt", "file"],
+    ]);
+    expect([...files.keys()]).toEqual(["big.bin", "sub/f.txt"]);
   });
 });
