@@ -55,13 +55,32 @@ ensure_apt() {
   }
 }
 
+# RARLAB's rar (Debian non-free, shareware): the only tool that writes real compressed RAR 5
+# archives, so the RAR tests check 7-Zip's RAR decoders on archives rar made, not only on the
+# stored archives our own test writer builds. Test-only: dsp itself reads RAR through 7-Zip.
+ensure_rar() {
+  command -v rar >/dev/null 2>&1 && return
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if ! apt-cache policy rar 2>/dev/null | grep -q "Candidate: [0-9]"; then
+    local codename
+    codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+    log "enabling Debian's non-free component (for rar, test fixtures only)"
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: non-free\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$codename" |
+      $sudo tee /etc/apt/sources.list.d/dsp-test-non-free.sources >/dev/null
+    $sudo apt-get update -qq >/dev/null
+  fi
+  log "installing rar (RAR 5 test fixtures)"
+  $sudo apt-get install -y -qq rar >/dev/null
+}
+
 setup_main() {
   ensure_bun
   ensure_dependencies
   ensure_seaweedfs
   for arg in "$@"; do
     case "$arg" in
-      --with-test-tools) ensure_apt strace zip unzip bzip2 xz-utils 7zip && ensure_pyarrow ;;
+      --with-test-tools) ensure_apt strace zip unzip bzip2 xz-utils 7zip && ensure_rar && ensure_pyarrow ;;
       --with-bench-tools) ensure_apt strace awscli rclone ;;
     esac
   done

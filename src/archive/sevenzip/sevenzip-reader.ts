@@ -188,7 +188,11 @@ class Reader implements SevenZipReader {
     const sab = createRing();
     const ring = (this.ring = new RingReader(sab));
     this.worker.onGone(() => ring.markDead());
-    this.worker.extract(sab);
+    // Links are skipped by the caller: 7-Zip does not extract them at all (worker-protocol.ts).
+    this.worker.extract(
+      sab,
+      this.listed.filter((e) => e.kind === "symlink" || e.kind === "other").map((e) => e.path),
+    );
     const cursor = new FrameCursor(ring, this.name, () => this.worker.failure);
     try {
       for await (const { entry, data } of splitEntries(cursor, this.listed, this.name)) {

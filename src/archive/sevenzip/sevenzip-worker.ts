@@ -40,10 +40,10 @@ async function list(req: ListRequest): Promise<void> {
   reply({ type: "listed", stdout: decoder.decode(Buffer.concat(out)), stderr: decoder.decode(Buffer.concat(err)), result, overflow });
 }
 
-async function extract(ring: SharedArrayBuffer): Promise<void> {
+async function extract(ring: SharedArrayBuffer, exclude: string[]): Promise<void> {
   if (!opened) throw new Error("extract before list");
   const writer = new RingWriter(ring);
-  const result = await runSevenZip(opened.module, extractArgs(opened.switchType), opened.source, {
+  const result = await runSevenZip(opened.module, extractArgs(opened.switchType, exclude), opened.source, {
     stdout: (b) => writer.write(FRAME_DATA, b),
     stderr: (b) => writer.write(FRAME_TEXT, b),
   });
@@ -52,6 +52,6 @@ async function extract(ring: SharedArrayBuffer): Promise<void> {
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
-  const job = req.type === "list" ? list(req) : extract(req.ring);
+  const job = req.type === "list" ? list(req) : extract(req.ring, req.exclude);
   job.catch((err: unknown) => reply({ type: "failed", message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) }));
 };

@@ -85,8 +85,8 @@ export class SevenZipWorker {
   }
 
   /** Starts the extraction into `ring`; its frames tell how it goes. */
-  extract(ring: SharedArrayBuffer): void {
-    this.post({ type: "extract", ring });
+  extract(ring: SharedArrayBuffer, exclude: string[]): void {
+    this.post({ type: "extract", ring, exclude });
   }
 
   /** Calls `listener` once when the worker fails or exits (at once if it already has). */

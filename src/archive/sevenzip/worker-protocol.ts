@@ -4,7 +4,7 @@
  *
  *   main → worker   { type: "list", module, source, switchType }
  *   worker → main   { type: "listed", stdout, stderr, result, overflow }   (texts decoded as UTF-8)
- *   main → worker   { type: "extract", ring }
+ *   main → worker   { type: "extract", ring, exclude }
  *   worker → ring   DATA frames (stdout), TEXT frames (stderr), one END frame (JSON RunResult)
  *   worker → main   { type: "failed", message }                  (the worker itself failed)
  */
@@ -22,6 +22,8 @@ export interface ListRequest {
 export interface ExtractRequest {
   type: "extract";
   ring: SharedArrayBuffer;
+  /** Paths (as listed) 7-Zip must not extract: links, which dsp skips anyway. */
+  exclude: string[];
 }
 
 export type WorkerRequest = ListRequest | ExtractRequest;
@@ -63,7 +65,14 @@ export function listArgs(switchType: string): string[] {
 /**
  * Every entry's bytes to stdout, in archive order, nothing else there: -bso0 -bsp0 silence the
  * normal output and progress; errors stay on stderr (-bse2, the default).
+ *
+ * `exclude`: entries 7-Zip must leave out, each by its exact path from the archive's root
+ * (-xr-: no recursion, so `link` does not also exclude `sub/link`). Links are excluded because
+ * 7-Zip cannot write a RAR 5 symbolic or hard link to stdout: it writes nothing for it and reports a
+ * "Data Error", which would fail the archive. A path with 7-Zip wildcards (* ?) may exclude more
+ * than the link: the missing bytes then fail the archive with ARCHIVE_SIZE_MISMATCH, never silently.
  */
-export function extractArgs(switchType: string): string[] {
-  return ["x", "-so", "-bso0", "-bsp0", "-bse2", "-y", "-sccUTF-8", `-t${switchType}`, NO_PASSWORD, "--", ARCHIVE_PATH];
+export function extractArgs(switchType: string, exclude: readonly string[] = []): string[] {
+  const skip = exclude.map((path) => `-xr-!${path}`);
+  return ["x", "-so", "-bso0", "-bsp0", "-bse2", "-y", "-sccUTF-8", `-t${switchType}`, NO_PASSWORD, ...skip, "--", ARCHIVE_PATH];
 }
