@@ -49,6 +49,9 @@ export interface DaemonSummary {
   failed: number;
 }
 
+/** The step `dsp status` shows for a file held behind the resume fence. */
+export const WAITING_STEP = "interrupted: waits for the previous run's requests to settle (DSP_RESUME_DELAY)";
+
 /** Parts of one object in flight: beyond 4, one object gains little and starves the others. */
 const PARTS_PER_OBJECT = 4;
 /** Read size for hashing: large enough for few reads per part, small enough to pool per file. */
@@ -198,6 +201,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     release: take,
     log,
   });
+  // `dsp status` (another process, reading the log) says why these files do not move.
+  for (const rel of start.leftovers) if (store.entry(rel)?.state === "in-progress") store.step(rel, WAITING_STEP);
+  if (start.leftovers.length > 0) await store.flush();
 
   governor.start();
   log.info("dsp started", {

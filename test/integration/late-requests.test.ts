@@ -13,11 +13,16 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newBucket, type TestBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
-import { startDsp, type DspProcess } from "../harness/dsp-process.ts";
+import { runDsp, startDsp, type DspProcess } from "../harness/dsp-process.ts";
 import { S3_OPERATIONS, startFaultProxy, type RequestMatch } from "../harness/fault-proxy.ts";
 import { settledViolations } from "../harness/invariants.ts";
 import { makeWorkDir, type WorkDir } from "../harness/workdir.ts";
 import { md5hex, payload } from "../support/payload.ts";
+import { WAITING_STEP } from "../../src/pipeline/daemon.ts";
+
+interface StatusReport {
+  inProgress: { file: string; step?: string }[];
+}
 
 const MiB = 1024 ** 2;
 const RESUME_DELAY_MS = 6000;
@@ -48,7 +53,7 @@ async function killWithRequestInFlight(
   match: RequestMatch,
   file: string,
   between: () => void,
-): Promise<{ second: DspProcess; status: number }> {
+): Promise<{ second: DspProcess; status: number; held: StatusReport }> {
   const proxy = await startFaultProxy({ upstream: bucket.s3.endpoint });
   const env = dspEnv(bucket, wd, { DSP_S3_ENDPOINT: proxy.url, DSP_RESUME_DELAY: `${RESUME_DELAY_MS}ms`, DSP_PART_SIZE: "5MiB" });
   const late = holdLate(proxy, match);
@@ -58,13 +63,15 @@ async function killWithRequestInFlight(
   between();
 
   const second = startDsp({ env, args: ["run", "--once"] });
+  await second.waitFor((l) => l.msg === FENCE_MSG, "the resume fence");
+  const held = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output) as StatusReport;
   const ownUpload = second.waitFor((l) => l.msg === "uploaded" && l.file === file, `${file} uploaded`, 120_000).catch(() => undefined);
   // The store's delay is the fault being modelled, not a wait for an event: half the resume delay.
   void Promise.race([ownUpload, Bun.sleep(RESUME_DELAY_MS / 2)]).then(late.release);
   const status = await late.delivered;
   expect(await second.exited).toBe(0);
   await proxy.stop();
-  return { second, status };
+  return { second, status, held };
 }
 
 describe("requests of a killed run that land after the restart", () => {
@@ -75,7 +82,7 @@ describe("requests of a killed run that land after the restart", () => {
     writeFileSync(path, "version 1\n");
     const v2 = "version 2, written while dsp was down\n";
 
-    const { second, status } = await killWithRequestInFlight(
+    const { second, status, held } = await killWithRequestInFlight(
       bucket,
       wd,
       { ...S3_OPERATIONS.putObject, path: `/${bucket.name}/report.txt` },
@@ -85,6 +92,8 @@ describe("requests of a killed run that land after the restart", () => {
     expect(status).toBe(200); // the old version really reached the store after the kill
     expect(new TextDecoder().decode(await bucket.bytes("report.txt"))).toBe(v2);
     expect(second.lines.find((l) => l.msg === FENCE_MSG)?.files).toBe(1);
+    // Meanwhile `dsp status` said why the file did not move.
+    expect(held.inProgress).toEqual([expect.objectContaining({ file: "report.txt", step: WAITING_STEP })]);
     expect(await settledViolations(bucket, { watch: wd.watch, errorDir: join(wd.watch, ".dsp-errors"), stateDir: wd.state })).toEqual([]);
   }, 180_000);
 
