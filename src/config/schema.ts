@@ -102,8 +102,8 @@ export const KEYS: readonly KeySpec[] = [
   {
     key: "DSP_RESUME_DELAY",
     section: "S3",
-    default: "30s",
-    doc: "After a crash or kill, the files that were being uploaded are cleaned up and uploaded again\nonly after this delay: a request the killed process had already sent may still reach the store\nuntil then, and must not land on top of the new upload. Keep it at least DSP_S3_REQUEST_TIMEOUT.",
+    default: "15s",
+    doc: "After a crash or kill, the files that were being uploaded are cleaned up and uploaded again\nonly after this delay: a request the killed process had already sent may still reach the store\nuntil then, and must not land on top of the new upload (seen up to ~1.5 s on a busy SeaweedFS).\nRaise it for a store known to act on requests late.",
     parse: range(parseDuration, 0, 3_600_000, msText),
   },
   {
