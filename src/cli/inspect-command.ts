@@ -9,7 +9,7 @@
  * stderr) gives bytes and MB/s of decompressed output: scripts/bench-archive.ts times the compiled
  * binary's decoders with it. Entries' bytes are GC-paced as `dsp run` paces them (gc-pacer.ts), so
  * that peak RSS shows the decoders' memory rather than spent chunks waiting for the collector:
- * unpaced, a 100 MB .7z peaked at 138-143 MiB instead of 113-122, a .xz at 93-98 instead of 72-86.
+ * unpaced, a 100 MB .7z peaked at 133-143 MiB instead of 113-120, a .xz at 91-98 instead of 72-86.
  */
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
