@@ -20,7 +20,7 @@
  *  - The archive is read in place: a local file by positioned reads on a descriptor this side opens
  *    and closes; `{ bytes }` (a nested archive held in memory) is passed to the worker once (a
  *    structured copy; none more inside it). Nothing is written to disk, no native code is loaded.
- *  - Bounded memory: the ring (4 MiB), one chunk in the consumer's hands, 7-Zip's own heap (its
+ *  - Bounded memory: the ring (2 MiB), one chunk in the consumer's hands, 7-Zip's own heap (its
  *    dictionary, capped by checkDictionary, and by WASM's 2 GiB whatever happens).
  *  - The worker is terminated when files() ends (completion, error, the consumer stopping early),
  *    when opening fails, and by close() (idempotent); close() is needed only if files() was not run

@@ -25,7 +25,7 @@
  */
 import { ArchiveError } from "../archive-error.ts";
 import { LzWindow } from "./lz-window.ts";
-import { checkProps, LzmaState, type LzmaProps } from "./lzma-state.ts";
+import { checkProps, LzmaState, STEP_OUTPUT, type LzmaProps } from "./lzma-state.ts";
 import { decodeSymbols } from "./lzma-symbols.ts";
 import { MAX_SYMBOL_INPUT, RC_INIT_BYTES } from "./range-decoder.ts";
 
@@ -105,7 +105,7 @@ export class LzmaDecoder {
         break; // wait for more input
       }
       // At the size, only an end marker may follow: allow one byte, which a marker does not use.
-      let limit = atSize ? win.pos + 1 : win.limit(outEnd - outPos);
+      let limit = atSize ? win.pos + 1 : win.limit(Math.min(outEnd - outPos, STEP_OUTPUT));
       if (this.outSize !== undefined && !atSize) limit = Math.min(limit, win.pos + (this.outSize - this.produced));
       const before = win.pos;
       try {

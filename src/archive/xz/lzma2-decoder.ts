@@ -34,7 +34,7 @@
  */
 import { ArchiveError } from "../archive-error.ts";
 import { LzWindow } from "./lz-window.ts";
-import { checkProps, LzmaState, parsePropsByte } from "./lzma-state.ts";
+import { checkProps, LzmaState, parsePropsByte, STEP_OUTPUT } from "./lzma-state.ts";
 import { decodeSymbols } from "./lzma-symbols.ts";
 import { MAX_SYMBOL_INPUT, RC_INIT_BYTES } from "./range-decoder.ts";
 
@@ -106,7 +106,7 @@ export class Lzma2Decoder {
       if (win.pending > 0 || this.phase === END) break;
       if (this.phase === LZMA) {
         if (outPos >= outEnd) break;
-        this.decodeLzma(win.limit(outEnd - outPos));
+        this.decodeLzma(win.limit(Math.min(outEnd - outPos, STEP_OUTPUT)));
       } else if (this.phase === FILL) {
         const take = Math.min(this.packed - this.filled, inEnd - inPos);
         this.chunk.set(input.subarray(inPos, inPos + take), this.filled);

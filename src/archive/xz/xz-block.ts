@@ -31,17 +31,21 @@ export class OutputChunks {
   total = 0;
 
   constructor(readonly chunkSize: number) {
-    this.buf = new Uint8Array(chunkSize);
+    this.buf = Bun.allocUnsafe(chunkSize);
   }
 
   get isFull(): boolean {
     return this.fill === this.buf.length;
   }
 
-  /** The full chunk; a new one takes its place (the consumer keeps the old one). */
+  /**
+   * The full chunk; a new one takes its place (the consumer keeps the old one). Not zero-filled
+   * (zeroing every output byte once more measured 2% of xz decoding): only [0, fill) is ever handed
+   * out, and fill advances only over bytes the decoder has written.
+   */
   take(): Uint8Array {
     const full = this.buf;
-    this.buf = new Uint8Array(this.chunkSize);
+    this.buf = Bun.allocUnsafe(this.chunkSize);
     this.fill = 0;
     return full;
   }

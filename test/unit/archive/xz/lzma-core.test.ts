@@ -173,6 +173,22 @@ describe("LzmaDecoder (LZMA1, as in 7z and .lzma)", () => {
     expect(codeOfSync(() => lzmaAll(new LzmaDecoder({ lc: 3, lp: 0, pb: 2 }, 1 << 16, { outSize: w.out.length - 1 }), packed))).toBe("ARCHIVE_CORRUPT");
   });
 
+  test("every class of distance (the slot itself, reverse trees, direct bits + align), short and long matches", () => {
+    // The distance bits are decoded inside the symbol loop (lzma-symbols.ts): slots 0-3 are the
+    // distance, 4-13 add a reverse tree of their own, 14 and up direct bits and the ALIGN tree.
+    const w = new LzmaWriter(3, 0, 2);
+    for (const b of randomBytes(100_000, 17)) w.literal(b);
+    const distances = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 31, 32, 48, 64, 96, 127, 128, 191, 256, 300, 511, 512, 767];
+    for (let k = 10; k <= 16; k++) distances.push(2 ** k, 2 ** k + 2 ** (k - 1) + 1, 2 ** k + 12345 % 2 ** (k - 1));
+    for (const [i, d] of distances.entries()) w.match(d, 2 + ((i * 37) % 272)).literal(i & 0xff);
+    const packed = w.endMarker().finish();
+    expect(distances.length).toBeGreaterThan(40);
+    for (const [inStep, outStep] of [[packed.length, 1 << 20], [5, 333]] as const) {
+      const dec = new LzmaDecoder({ lc: 3, lp: 0, pb: 2 }, 1 << 17);
+      expect([inStep, same(lzmaAll(dec, packed, inStep, outStep), w.out.slice(0, -2))]).toEqual([inStep, true]);
+    }
+  });
+
   test("lc up to 8 (7-Zip allows more than xz's lc + lp ≤ 4)", () => {
     const w = new LzmaWriter(8, 0, 0).text("literal contexts from the whole previous byte, ").match(20, 12).endMarker();
     const dec = new LzmaDecoder({ lc: 8, lp: 0, pb: 0 }, 4096);
