@@ -63,11 +63,11 @@ async function killWithRequestInFlight(
   between();
 
   const second = startDsp({ env, args: ["run", "--once"] });
-  await second.waitFor((l) => l.msg === FENCE_MSG, "the resume fence");
-  const held = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output) as StatusReport;
   const ownUpload = second.waitFor((l) => l.msg === "uploaded" && l.file === file, `${file} uploaded`, 120_000).catch(() => undefined);
+  await second.waitFor((l) => l.msg === FENCE_MSG, "the resume fence");
   // The store's delay is the fault being modelled, not a wait for an event: half the resume delay.
   void Promise.race([ownUpload, Bun.sleep(RESUME_DELAY_MS / 2)]).then(late.release);
+  const held = JSON.parse((await runDsp({ env, args: ["status", "--json"] })).output) as StatusReport;
   const status = await late.delivered;
   expect(await second.exited).toBe(0);
   await proxy.stop();
