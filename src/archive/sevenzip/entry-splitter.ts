@@ -2,9 +2,10 @@
  * Splits 7-Zip's extraction output (every entry's bytes, concatenated, in archive order) back into
  * entries, using the sizes of the listing, and checks each one.
  *
- * Which entries have bytes in the stream: files only, each exactly its listed size (empty files
- * write none). Directories have none, and links and other special entries are not extracted at all
- * (sevenzip-reader.ts excludes them: 7-Zip cannot write a RAR 5 link to stdout).
+ * Which entries have bytes in the stream: every one but directories and links, each exactly its
+ * listed size (empty files write none). Links are not extracted at all (sevenzip-reader.ts leaves
+ * them out: 7-Zip cannot write a RAR 5 link to stdout). Only files are yielded; the bytes of other
+ * entries (alternate streams, devices) are read and dropped.
  *
  * Checks, per entry, before its `data` ends (so a consumer never sees a clean end on bad bytes):
  *  - exactly `size` bytes, else ARCHIVE_SIZE_MISMATCH (or the error 7-Zip gave for stopping);
@@ -35,9 +36,11 @@ export async function* splitEntries(
   archive: string,
 ): AsyncGenerator<{ entry: ListedEntry; data: AsyncIterable<Uint8Array> }> {
   for (const entry of entries) {
-    if (entry.kind !== "file") continue;
+    if (entry.kind === "directory" || entry.link) continue;
     const state: BodyState = { entry, remaining: entry.size ?? 0, crc: 0, done: false, stale: false };
-    yield { entry, data: body(cursor, state, archive) };
+    if (entry.kind === "file") {
+      yield { entry, data: body(cursor, state, archive) };
+    }
     if (!state.done) {
       // Not read, or abandoned part way: read the rest (dropped) with the same checks.
       for (;;) {

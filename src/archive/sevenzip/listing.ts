@@ -44,6 +44,8 @@ export interface ListedEntry {
   dictionaryBytes?: number;
   /** CRC-32 of the content when the listing shows one (not for empty 7z files, nor encrypted ones). */
   crc?: number;
+  /** A symbolic, hard or copy link: 7-Zip is told to leave it out of the extraction (worker-protocol.ts). */
+  link?: true;
   block?: number;
 }
 
@@ -161,6 +163,7 @@ function toEntry(r: Map<string, string>, index: number, archiveName: string): Li
   if (info.dictionaryBytes !== undefined) entry.dictionaryBytes = info.dictionaryBytes;
   if (/^[0-9A-Fa-f]{8}$/.test(crcText)) entry.crc = Number.parseInt(crcText, 16) >>> 0;
   if (/^\d+$/.test(blockText)) entry.block = Number(blockText);
+  if (entry.kind === "symlink" || r.get("Hard Link") || r.get("Copy Link")) entry.link = true;
   return entry;
 }
 

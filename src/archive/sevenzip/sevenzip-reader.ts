@@ -137,7 +137,7 @@ async function withRar4Links(listed: ListedEntry[], readAt: ReadAt, size: number
   // Each entry is one file header; service and end blocks add a few: a bound on a hostile walk.
   const links = await rar4SymlinkPaths(readAt, size, 2 * listed.length + 16);
   if (links.size === 0) return listed;
-  return listed.map((e) => (e.kind === "file" && links.has(e.path) ? { ...e, kind: "symlink" } : e));
+  return listed.map((e) => (e.kind === "file" && links.has(e.path) ? { ...e, kind: "symlink", link: true } : e));
 }
 
 function checkEntries(entries: readonly ListedEntry[], options: SevenZipOptions): void {
@@ -191,7 +191,7 @@ class Reader implements SevenZipReader {
     // Links are skipped by the caller: 7-Zip does not extract them at all (worker-protocol.ts).
     this.worker.extract(
       sab,
-      this.listed.filter((e) => e.kind === "symlink" || e.kind === "other").map((e) => e.path),
+      this.listed.filter((e) => e.link).map((e) => e.path),
     );
     const cursor = new FrameCursor(ring, this.name, () => this.worker.failure);
     try {
