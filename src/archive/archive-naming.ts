@@ -22,7 +22,8 @@
  *    so a pipeline that unwraps gzip first and detects the tar afterwards lands in the same place.
  *
  * Two archives in the same folder with the same stem (`bundle.zip`, `bundle.tar.gz`), or an archive
- * beside a real folder of that name, share a folder in S3; their manifests tell the objects apart.
+ * beside a real folder of that name, would share a folder in S3: src/pipeline/archive-target.ts
+ * lets only one of them go up.
  */
 
 export type ArchiveNamingKind = "folder" | "single-file";

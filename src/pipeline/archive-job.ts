@@ -20,7 +20,8 @@
  *  - Stale objects (in the previous manifest, not in this version) are deleted after the new
  *    manifest exists, never before: a crash in between leaves the new set complete.
  *  - Two files of one archive never write one key (duplicate tar entries, `x.csv` beside
- *    `x.parquet`): the archive fails with KEY_CONFLICT instead of letting order decide.
+ *    `x.parquet`): the archive fails with KEY_CONFLICT instead of letting order decide; nor do an
+ *    archive and another source of the folder (archive-target.ts).
  */
 import type { FileHandle } from "node:fs/promises";
 import { parquetPathFor, tableFormatOf } from "../convert/table-kind.ts";
@@ -40,6 +41,7 @@ import type { JobDeps, JobOutcome } from "./file-job.ts";
 import { META, objectKey, sourceMetadata } from "./object-naming.ts";
 import { readManifestKeys, removeObjects } from "./object-removal.ts";
 import { remoteManifestMatches } from "./remote-check.ts";
+import { refuseTargetConflict } from "./archive-target.ts";
 
 export interface ArchiveSettings {
   limits: ArchiveLimits;
@@ -77,6 +79,8 @@ export async function runArchiveJob(
     await removeObjects(removal, deps.prefix, leftover, relPath);
     await store.keysRemoved(relPath);
   }
+  // Before anything is uploaded or removed: keys another source of the folder writes are not ours.
+  await refuseTargetConflict(deps.watchDir, relPath, deps.convert !== undefined);
   await store.archiveKey(relPath, manifestKey);
   const previous = new Set(await readManifestKeys(removal, manifestKey, relPath));
 

@@ -192,14 +192,14 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     const src = scratch(wd, "secret");
     writeTree(src, { "secret.txt": "classified", "more.txt": "also" });
     archiveTree(src, "zip", join(wd.watch, "locked.zip"), ["-P", "hunter2"]);
-    archiveTree(src, "7z", join(wd.watch, "locked.7z"), ["-phunter2"]);
+    archiveTree(src, "7z", join(wd.watch, "locked-data.7z"), ["-phunter2"]);
     archiveTree(src, "7z", join(wd.watch, "hidden.7z"), ["-phunter2", "-mhe=on"]);
     writeFileSync(join(wd.watch, "free.txt"), "free");
     const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
     expect(r.code).toBe(3); // --once: some files failed
     expect(await bucket.keys()).toEqual(["free.txt"]);
     expect(existsSync(join(errorDirOf(wd), "locked.zip"))).toBe(true);
-    for (const name of ["locked.zip", "locked.7z", "hidden.7z"]) expect(sidecar(wd, name).error).toMatchObject({ type: "ARCHIVE_FAILED", reason: "encrypted" });
+    for (const name of ["locked.zip", "locked-data.7z", "hidden.7z"]) expect(sidecar(wd, name).error).toMatchObject({ type: "ARCHIVE_FAILED", reason: "encrypted" });
     expect(r.lines.find((l) => l.msg === "failed" && l.file === "locked.zip")).toMatchObject({ error: "ARCHIVE_FAILED" });
     expect(await settle(bucket, wd)).toEqual([]);
   });

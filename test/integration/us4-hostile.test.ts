@@ -140,7 +140,7 @@ const cases: Case[] = [
   { name: "tar-lying-size.tar", bytes: () => tarBytes([{ name: "x.txt", data: text, size: 1_000_000 }]), reason: /ARCHIVE_TRUNCATED/ },
   { name: "gz-bad-crc.gz", bytes: () => flipBit(gzipSync("a".repeat(100_000)), -6), reason: /ARCHIVE_CRC_MISMATCH|ARCHIVE_SIZE_MISMATCH|ARCHIVE_CORRUPT/ },
   { name: "truncated.zip", bytes: () => cut(buildZip([{ name: "x.txt", data: text.repeat(1000) }]), 30), reason: /ARCHIVE_TRUNCATED|ARCHIVE_CORRUPT/ },
-  { name: "truncated.tar.gz", bytes: () => cut(gzipSync(tarBytes([{ name: "x.txt", data: text.repeat(1000) }])), 30), reason: /ARCHIVE_TRUNCATED|ARCHIVE_CORRUPT/ },
+  { name: "truncated-tar.tar.gz", bytes: () => cut(gzipSync(tarBytes([{ name: "x.txt", data: text.repeat(1000) }])), 30), reason: /ARCHIVE_TRUNCATED|ARCHIVE_CORRUPT/ },
   // Encrypted, decided from headers.
   { name: "zip-traditional.zip", bytes: () => buildZip([{ name: "s.txt", data: text, flags: 0x01 }]), reason: /encrypted/ },
   { name: "zip-aes.zip", bytes: () => buildZip([{ name: "s.txt", data: text, flags: 0x01, method: 99, centralExtra: AES_EXTRA }]), reason: /encrypted/ },
