@@ -197,7 +197,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     now,
     sleep: abortableSleep,
     signal: opts.stop,
-    cleanUp: async (relPaths) => void (await cleanUpAfterCrash({ s3, retry, store, log, prefix: config.s3.prefix }, relPaths)),
+    cleanUp: (relPaths) => cleanUpAfterCrash({ s3, retry, store, log, prefix: config.s3.prefix }, relPaths),
     release: take,
     log,
   });

@@ -30,7 +30,7 @@ export interface ResumeFenceOptions<F> {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** A stop request: the wait ends, nothing is cleaned up or released. */
   signal: AbortSignal;
-  cleanUp: (relPaths: readonly string[]) => Promise<void>;
+  cleanUp: (relPaths: readonly string[]) => Promise<unknown>;
   /** Hands a held file on to the pipeline. */
   release: (file: F) => void;
   log: Logger;
