@@ -4,7 +4,10 @@
  * same run, rounds interleaved, medians. Prints MB/s of decompressed output, peak RSS, and the
  * ratio dsp / native per format. The goal (issue 5): ≥ 0.9× the native tool, RSS under 128 MiB.
  *
- *   bun scripts/build.ts && bun scripts/bench-archive.ts [--mb 200] [--rounds 3] [--formats gz,bz2,xz,zip,7z,tar.gz]
+ *   bun scripts/build.ts && bun scripts/bench-archive.ts [--mb 200] [--rounds 3] [--formats gz,bz2,xz,xz-builtin,zip,7z,tar.gz]
+ *
+ * `xz` is dsp as installed (DSP_XZ_DECODER=auto: the system's liblzma when there is one), `xz-builtin`
+ * the same file through dsp's own TypeScript decoder (DSP_XZ_DECODER=builtin).
  *
  * Needs gzip, bzip2, xz, zip/unzip, 7zz and GNU time (/usr/bin/time) on the PATH.
  */
@@ -14,7 +17,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
-  options: { mb: { type: "string", default: "200" }, rounds: { type: "string", default: "3" }, formats: { type: "string", default: "gz,tar.gz,zip,bz2,xz,7z" } },
+  options: { mb: { type: "string", default: "200" }, rounds: { type: "string", default: "3" }, formats: { type: "string", default: "gz,tar.gz,zip,bz2,xz,xz-builtin,7z" } },
 });
 const MB = Number(values.mb);
 const ROUNDS = Number(values.rounds);
@@ -55,12 +58,14 @@ function timed(cmd: string): { seconds: number; rssKiB: number } {
 const data = join(dir, "data.csv");
 writeData(data, MB * 1e6);
 const rawBytes = statSync(data).size;
-const formats: Record<string, { make: () => void; file: string; native: string }> = {
+/** `env`: prefix of the dsp command (xz-builtin: the same .xz with DSP_XZ_DECODER=builtin, no liblzma). */
+const formats: Record<string, { make: () => void; file: string; native: string; env?: string }> = {
   gz: { make: () => sh(["bash", "-c", "gzip -6 -c data.csv > data.csv.gz"]), file: "data.csv.gz", native: "gzip -dc data.csv.gz" },
   "tar.gz": { make: () => sh(["tar", "czf", "data.tar.gz", "data.csv"]), file: "data.tar.gz", native: "tar -xzOf data.tar.gz" },
   zip: { make: () => sh(["zip", "-q", "-6", "data.zip", "data.csv"]), file: "data.zip", native: "unzip -p data.zip" },
   bz2: { make: () => sh(["bash", "-c", "bzip2 -9 -c data.csv > data.csv.bz2"]), file: "data.csv.bz2", native: "bzip2 -dc data.csv.bz2" },
   xz: { make: () => sh(["bash", "-c", "xz -6 -T1 -c data.csv > data.csv.xz"]), file: "data.csv.xz", native: "xz -dc -T1 data.csv.xz" },
+  "xz-builtin": { make: () => sh(["bash", "-c", "test -f data.csv.xz || xz -6 -T1 -c data.csv > data.csv.xz"]), file: "data.csv.xz", native: "xz -dc -T1 data.csv.xz", env: "DSP_XZ_DECODER=builtin " },
   "7z": { make: () => sh(["7zz", "a", "-bd", "-mx=5", "-mmt=1", "data.7z", "data.csv"]), file: "data.7z", native: "7zz x -so -mmt=1 data.7z" },
 };
 const chosen = values.formats!.split(",").filter((f) => formats[f]);
@@ -75,7 +80,7 @@ for (const f of chosen) {
   const dsp: { seconds: number; rssKiB: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     native.push(timed(spec.native));
-    dsp.push(timed(`${DSP} inspect ${spec.file}`));
+    dsp.push(timed(`${spec.env ?? ""}${DSP} inspect ${spec.file}`));
   }
   const ns = median(native.map((x) => x.seconds));
   const ds = median(dsp.map((x) => x.seconds));

@@ -5,7 +5,8 @@
  * notices, or the reason the archive would go to the error folder. Every byte is decoded and
  * checked (CRCs, sizes, limits), so it also answers "is this archive good?". Writes nothing to disk.
  *
- * Limits are the defaults, or the DSP_ARCHIVE_* variables of the environment. The last line (on
+ * Limits are the defaults, or the DSP_ARCHIVE_* variables of the environment; .xz is decoded by the
+ * engine DSP_XZ_DECODER chooses (default auto, as `dsp run`). The last line (on
  * stderr) gives bytes and MB/s of decompressed output: scripts/bench-archive.ts times the compiled
  * binary's decoders with it. Entries' bytes are GC-paced as `dsp run` paces them (gc-pacer.ts), so
  * that peak RSS shows the decoders' memory rather than spent chunks waiting for the collector:
@@ -17,7 +18,9 @@ import { ArchiveError } from "../archive/archive-error.ts";
 import { detectFormat } from "../archive/detect.ts";
 import { readHead } from "../archive/walk/byte-streams.ts";
 import { LIMIT_CONFIG_KEYS, LimitTracker, type ArchiveLimits } from "../archive/limits.ts";
-import { parseInteger, parseSize } from "../config/parse-values.ts";
+import { parseChoice, parseInteger, parseSize } from "../config/parse-values.ts";
+import { XZ_DECODERS } from "../config/schema.ts";
+import { chooseXzEngine, type XzEngine } from "../archive/xz/xz-engine.ts";
 import { walkArchive, type WalkNotice } from "../archive/walk/archive-walker.ts";
 import { gcPaced } from "../util/gc-pacer.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -46,7 +49,7 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
     if (detection.format === "none") throw new ExitError(EXIT.CONFIG, `${input}: not an archive or compressed file (dsp would upload it as it is)`);
     limits = new LimitTracker(name, limitsFromEnv());
     try {
-      for await (const f of walkArchive({ handle, path: input, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
+      for await (const f of walkArchive({ handle, path: input, size, name }, head, { limits, maxNestedBytes: envSize("DSP_ARCHIVE_MAX_NESTED_BUFFER", 256 * 2 ** 20), xz: xzEngineFromEnv(), keyPrefix: "", onNotice: (n) => notices.push(n) })) {
         let bytes = 0;
         const hasher = flags.hash ? new Bun.CryptoHasher("sha256") : undefined;
         for await (const chunk of gcPaced(f.data)) {
@@ -86,12 +89,18 @@ function limitsFromEnv(): Partial<ArchiveLimits> {
   return out;
 }
 
+/** DSP_XZ_DECODER as `dsp run` reads it (default auto). */
+function xzEngineFromEnv(): XzEngine {
+  const v = process.env.DSP_XZ_DECODER;
+  return chooseXzEngine(v === undefined ? "auto" : parsed("DSP_XZ_DECODER", v, parseChoice(XZ_DECODERS))).engine;
+}
+
 function envSize(key: string, fallback: number): number {
   const v = process.env[key];
   return v === undefined ? fallback : parsed(key, v, parseSize);
 }
 
-function parsed(key: string, text: string, parse: (t: string) => number): number {
+function parsed<T>(key: string, text: string, parse: (t: string) => T): T {
   try {
     return parse(text);
   } catch (err) {

@@ -2,7 +2,7 @@
  * The typed, validated configuration every other module receives. Built once at start by
  * load-config.ts; never read from process.env anywhere else.
  */
-import type { ChecksumMode, LogFormat, LogLevel, ParquetCompression } from "./schema.ts";
+import type { ChecksumMode, LogFormat, LogLevel, ParquetCompression, XzDecoderChoice } from "./schema.ts";
 
 export interface S3Config {
   bucket: string;
@@ -56,6 +56,8 @@ export interface Config {
     ratioFloorBytes: number;
     maxDictionaryBytes: number;
     maxNestedBytes: number;
+    /** DSP_XZ_DECODER: the system's liblzma when usable (auto) or always the built-in decoder. */
+    xzDecoder: XzDecoderChoice;
   };
   /** Where relative paths were resolved from and which .env file was read (for messages). */
   source: { envFile: string | undefined; baseDir: string };

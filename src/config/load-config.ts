@@ -112,6 +112,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
       ratioFloorBytes: get("DSP_ARCHIVE_RATIO_FLOOR"),
       maxDictionaryBytes: get("DSP_ARCHIVE_MAX_DICTIONARY"),
       maxNestedBytes: get("DSP_ARCHIVE_MAX_NESTED_BUFFER"),
+      xzDecoder: get("DSP_XZ_DECODER"),
     },
     source: { envFile: fileText === undefined ? undefined : envPath, baseDir },
   };

@@ -25,6 +25,8 @@ export const CHECKSUM_MODES = ["when_required", "when_supported"] as const;
 export type ChecksumMode = (typeof CHECKSUM_MODES)[number];
 export const PARQUET_COMPRESSIONS = ["zstd", "snappy"] as const;
 export type ParquetCompression = (typeof PARQUET_COMPRESSIONS)[number];
+export const XZ_DECODERS = ["auto", "builtin"] as const;
+export type XzDecoderChoice = (typeof XZ_DECODERS)[number];
 
 export interface KeySpec {
   key: string;
@@ -277,6 +279,13 @@ export const KEYS: readonly KeySpec[] = [
     default: "256MiB",
     doc: "A ZIP, 7z or RAR inside another archive must be held in memory to be read (no seeking in a\nstream); larger ones fail with ARCHIVE_LIMIT_MEMORY. Counts on top of DSP_MEMORY_BUDGET.",
     parse: range(parseSize, 1 * MiB, 64 * GiB, sizeText),
+  },
+  {
+    key: "DSP_XZ_DECODER",
+    section: "Archives",
+    default: "auto",
+    doc: "Who decodes .xz: auto = the system's liblzma.so.5 when it has one (xz's own speed, about\n2x the built-in decoder), else the built-in decoder; builtin = never load a system library.",
+    parse: parseChoice(XZ_DECODERS),
   },
   // --- Watching ---
   {

@@ -42,11 +42,14 @@ import { META, objectKey, sourceMetadata } from "./object-naming.ts";
 import { readManifestKeys, removeObjects } from "./object-removal.ts";
 import { remoteManifestMatches } from "./remote-check.ts";
 import { refuseTargetConflict } from "./archive-target.ts";
+import type { XzEngine } from "../archive/xz/xz-engine.ts";
 
 export interface ArchiveSettings {
   limits: ArchiveLimits;
   /** Largest nested ZIP/7z/RAR held in memory (DSP_ARCHIVE_MAX_NESTED_BUFFER). */
   maxNestedBytes: number;
+  /** Who decodes .xz data (DSP_XZ_DECODER). */
+  xz: XzEngine;
 }
 
 export async function runArchiveJob(
@@ -87,6 +90,7 @@ export async function runArchiveJob(
   const walkOptions = (limits: LimitTracker, onNotice?: WalkOptions["onNotice"]): WalkOptions => ({
     limits,
     maxNestedBytes: archive.maxNestedBytes,
+    xz: archive.xz,
     keyPrefix: deps.prefix + folder,
     ...(onNotice ? { onNotice } : {}),
   });

@@ -8,6 +8,7 @@
  * stop taking files → give in-flight jobs DSP_SHUTDOWN_GRACE → cancel the rest (their multipart
  * uploads are aborted) → return. Every job settles before this returns.
  */
+import { chooseXzEngine } from "../archive/xz/xz-engine.ts";
 import type { Config } from "../config/config.ts";
 import { DspError, describeError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -102,6 +103,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     opts.stop.removeEventListener("abort", stopStartup);
   }
 
+  // liblzma is looked up only when archives are opened at all.
+  const xz = config.archives.extract ? chooseXzEngine(config.archives.xzDecoder) : undefined;
   const budget = new Semaphore(config.memoryBudget);
   const governor = new MemoryGovernor({
     rss: () => process.memoryUsage.rss(),
@@ -133,7 +136,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     maxFileSize: config.maxFileSize,
     watchDir: config.watchDir,
     errorDir: config.errorDir,
-    archives: config.archives.extract
+    archives: xz
       ? {
           limits: {
             maxDepth: config.archives.maxDepth,
@@ -144,6 +147,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
             maxDictionaryBytes: config.archives.maxDictionaryBytes,
           },
           maxNestedBytes: config.archives.maxNestedBytes,
+          xz: xz.engine,
         }
       : undefined,
     convert: config.convert.tables
@@ -212,7 +216,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<DaemonSummary> {
     endpoint: config.s3.endpoint ?? "AWS",
     prefix: config.s3.prefix || undefined,
     mode: opts.once ? "once" : "watch",
+    xz_decoder: xz?.engine.name,
   });
+  if (xz?.fallback) log.info("xz files are decoded by the built-in decoder (about half the speed of liblzma)", { reason: xz.fallback });
   // A first scan of a large folder takes a while: a stop request must not wait for it.
   await Promise.race([watcher.start(), abortPromise(opts.stop)]);
   if (opts.once && !opts.stop.aborted) {

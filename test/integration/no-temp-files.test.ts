@@ -35,7 +35,9 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
     cwd: wd.root,
     wrap: straceWrap(trace),
   });
-  await dsp.waitFor((l) => l.msg === "dsp started", "start", 60_000);
+  const started = await dsp.waitFor((l) => l.msg === "dsp started", "start", 60_000);
+  // .xz goes through the system's liblzma (bun:ffi maps the installed library; nothing is unpacked).
+  expect(String(started.xz_decoder)).toStartWith("liblzma ");
 
   proxy.inject({ kind: "status", status: 503, code: "SlowDown", match: S3_OPERATIONS.uploadPart });
   const names = ["a.txt", "b.dat", "big.bin", "big2.bin"];
@@ -50,7 +52,7 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   writeFileSync(join(wd.watch, "f.zip"), buildZip([{ name: "x.txt", data: payload(3 * MiB, 5) }, { name: "inner.zip", data: inner, method: 0 }]));
   writeFileSync(join(wd.watch, "g.tar.gz"), gzipSync(tarBytes([{ name: "g/one.txt", data: "one" }, { name: "g/t.csv", data: "k,v\n1,x\n" }])));
   writeFileSync(join(wd.watch, "h.csv.gz"), gzipSync("n\n1\n2\n"));
-  // The pure-TypeScript bzip2 and xz decoders, and 7-Zip (WASM, in a worker) reading a 7z in place.
+  // The pure-TypeScript bzip2 decoder, xz through liblzma, and 7-Zip (WASM, in a worker) reading a 7z in place.
   const src = join(wd.root, "src7");
   mkdirSync(join(src, "d"), { recursive: true });
   writeFileSync(join(src, "d", "s.csv"), "p,q\n1,2\n");
@@ -85,7 +87,9 @@ test("under strace, a mixed workload creates no file except dsp's state and the 
   ]);
   const unexpected = created.filter((c) => !allowed.has(c.path));
   expect(unexpected.map((c) => c.line)).toEqual([]);
-  // The trace did see dsp's own files, so an empty list above means something.
+  // The trace did see dsp's own files, so an empty list above means something; and liblzma was
+  // opened from where the system keeps it, read-only.
+  expect(readFileSync(trace, "utf8")).toMatch(/open(at)?\(.*"[^"]*\/liblzma\.so\.5[^"]*", O_RDONLY\|O_CLOEXEC\)/);
   expect(created.some((c) => c.path === join(wd.state, "dsp.lock"))).toBe(true);
   expect(created.some((c) => c.path === join(errorDir, "huge.bin.error.json"))).toBe(true);
   expect((await bucket.keys()).filter((k) => /^[cde]\./.test(k))).toEqual(["c.parquet", "d.parquet", "e.parquet"]);

@@ -36,6 +36,7 @@ import { bytesSource, fileHandleSource, type RandomAccessSource } from "../zip/r
 import { openZip } from "../zip/zip-reader.ts";
 import { fileChunks, peek } from "./byte-streams.ts";
 import { decompress, isStreamFormat } from "./decompress.ts";
+import type { XzEngine } from "../xz/xz-engine.ts";
 
 export interface WalkedFile {
   /** Safe path relative to the top-level file's folder ("bundle/d/y.csv"; "x.csv" from x.csv.gz). */
@@ -61,6 +62,8 @@ export interface WalkOptions {
   limits: LimitTracker;
   /** Largest nested ZIP/7z/RAR held in memory to be read (DSP_ARCHIVE_MAX_NESTED_BUFFER). */
   maxNestedBytes: number;
+  /** Who decodes .xz data (DSP_XZ_DECODER; default the built-in decoder). */
+  xz?: XzEngine;
   /** What every key puts before a walked path (DSP_S3_PREFIX + the top file's folder), for key lengths. */
   keyPrefix: string;
   onNotice?: (notice: WalkNotice) => void;
@@ -152,7 +155,7 @@ class Walker {
     try {
       if (isStreamFormat(format)) {
         const inner = innerNameFor(path);
-        yield* this.entry(inner, label, decompress(format, stream, label, limits), undefined, inner !== path);
+        yield* this.entry(inner, label, decompress(format, stream, label, limits, this.o.xz), undefined, inner !== path);
       } else if (format === "tar") {
         yield* this.tar(stream, archiveFolderFor(path), label);
       } else {

@@ -1,6 +1,8 @@
 /**
- * Streaming unxz: compressed chunks in, decompressed chunks out, in pure TypeScript (LZMA2 decoder in
- * lzma2-decoder.ts and lzma-symbols.ts, no native code). Same contract as gunzip (../gzip/gunzip.ts).
+ * Streaming unxz: compressed chunks in, decompressed chunks out. Same contract as gunzip
+ * (../gzip/gunzip.ts). The container is ours; the LZMA2 data and CRC-64 go to the engine the
+ * caller passes (xz-engine.ts): our TypeScript decoder (lzma2-decoder.ts, lzma-symbols.ts, the
+ * default) or the system's liblzma. Legacy .lzma always uses the TypeScript LZMA decoder.
  *
  * Invariants:
  *  - Pull-based: output is produced only while the consumer asks for it (a full chunk is yielded and
@@ -34,6 +36,7 @@ import { decodeBlock, OutputChunks, type BlockContext } from "./xz-block.ts";
 import { requireSupportedCheck } from "./xz-checks.ts";
 import { blockHeaderSize, isMagicPrefix, parseBlockHeader, parseStreamFooter, parseStreamHeader, STREAM_FOOTER_SIZE, STREAM_HEADER_SIZE } from "./xz-headers.ts";
 import { BlockRecords, IndexParser } from "./xz-index.ts";
+import { BUILTIN_XZ_ENGINE, type XzEngine } from "./xz-engine.ts";
 import { XzInput } from "./xz-input.ts";
 
 export { isXz } from "../magic.ts";
@@ -45,6 +48,8 @@ export interface UnxzOptions {
   chunkSize?: number;
   /** Called with each block's LZMA2 dictionary size BEFORE the window is allocated; throw to refuse (the caller passes LimitTracker.checkDictionary). */
   checkDictionary?: (bytes: number) => void;
+  /** Who decodes LZMA2 and computes CRC-64 (default: the built-in TypeScript decoder; the pipeline passes the DSP_XZ_DECODER choice). */
+  engine?: XzEngine;
 }
 
 const DEFAULT_CHUNK = 256 * 1024;
@@ -53,13 +58,15 @@ export async function* unxz(source: AsyncIterable<Uint8Array>, options: UnxzOpti
   const input = new XzInput(source);
   const out = new OutputChunks(options.chunkSize ?? DEFAULT_CHUNK);
   const checkDictionary = options.checkDictionary ?? ((bytes: number) => defaultDictionaryCheck(bytes, options.name));
+  const ctx: BlockContext = { input, out, checkId: 0, checkDictionary, engine: options.engine ?? BUILTIN_XZ_ENGINE };
   try {
-    yield* decodeStreams(input, out, checkDictionary);
+    yield* decodeStreams(ctx);
     const rest = out.rest();
     if (rest !== null) yield rest;
   } catch (err) {
     throw withContext(err, options.name, input.position, out.total);
   } finally {
+    ctx.decoder?.close();
     await input.close();
   }
 }
@@ -75,8 +82,8 @@ function defaultDictionaryCheck(bytes: number, name?: string): void {
   }
 }
 
-async function* decodeStreams(input: XzInput, out: OutputChunks, checkDictionary: (bytes: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
-  const ctx: BlockContext = { input, out, checkId: 0, checkDictionary };
+async function* decodeStreams(ctx: BlockContext): AsyncGenerator<Uint8Array, void, undefined> {
+  const { input, out, checkDictionary } = ctx;
   for (let streams = 0; ; streams++) {
     const head = await input.read(STREAM_HEADER_SIZE);
     if (streams === 0 && !isMagicPrefix(head) && isLzmaAloneHeader(head)) {

@@ -17,8 +17,8 @@
  */
 import { ArchiveError } from "../archive-error.ts";
 import { LzWindow } from "./lz-window.ts";
-import { Lzma2Decoder } from "./lzma2-decoder.ts";
-import { checkName, checkSize, createCheck, sameBytes, toHex } from "./xz-checks.ts";
+import { checkName, checkSize, sameBytes, toHex } from "./xz-checks.ts";
+import type { Lzma2Stream, XzEngine } from "./xz-engine.ts";
 import { planFilters } from "./xz-filters.ts";
 import type { BlockHeader } from "./xz-headers.ts";
 import type { XzInput } from "./xz-input.ts";
@@ -64,8 +64,10 @@ export interface BlockContext {
   out: OutputChunks;
   checkId: number;
   checkDictionary: (bytes: number) => void;
-  /** The previous block's decoder, reused when the window size is the same. */
-  decoder?: Lzma2Decoder;
+  /** Who decodes LZMA2 and computes CRC-64 (xz-engine.ts). */
+  engine: XzEngine;
+  /** The previous block's decoder, reused when the window size is the same; unxz closes it at the end. */
+  decoder?: Lzma2Stream;
 }
 
 export interface BlockRecord {
@@ -81,13 +83,14 @@ export async function* decodeBlock(ctx: BlockContext, header: BlockHeader): Asyn
   ctx.checkDictionary(plan.dictSize);
   const windowBytes = Math.min(plan.dictSize, header.uncompressedSize ?? plan.dictSize);
   let dec = ctx.decoder;
-  if (dec !== undefined && dec.window.size === LzWindow.sizeFor(windowBytes)) dec.reset();
+  if (dec !== undefined && dec.windowSize === LzWindow.sizeFor(windowBytes)) dec.reset();
   else {
     ctx.decoder = undefined; // let the old window go before the new one is allocated
-    dec = new Lzma2Decoder(plan.dictSize, { windowSize: windowBytes });
+    dec?.close();
+    dec = ctx.engine.lzma2(windowBytes);
     ctx.decoder = dec;
   }
-  const check = createCheck(ctx.checkId);
+  const check = ctx.engine.check(ctx.checkId);
   const declaredIn = header.compressedSize;
   const declaredOut = header.uncompressedSize;
   let compressed = 0;

@@ -5,14 +5,14 @@
  */
 import { describe, expect, test } from "bun:test";
 import { unxz } from "../../../../src/archive/xz/unxz.ts";
-import { chunked, codeOf, concat, csvText, digestOf, randomBytes, run, sha256, xzc, xzDecode } from "./xz-test-support.ts";
+import { chunked, codeOf, concat, csvText, digestOf, randomBytes, run, sha256, xzc, xzDecode, describeEachEngine, engine } from "./xz-test-support.ts";
 
 const TEXT = csvText(300_000, 11);
 const SMALL = csvText(20_000, 12);
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
-describe("presets and checks", () => {
+describeEachEngine("presets and checks", () => {
   test("presets -0 .. -9 and -e decode to the input", async () => {
     for (const preset of ["-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9", "-0e", "-6e", "-9e"]) {
       const xz = xzc(TEXT, preset);
@@ -36,13 +36,13 @@ describe("presets and checks", () => {
 
   test("small output chunks: every chunk but the last has exactly chunkSize bytes", async () => {
     const sizes: number[] = [];
-    for await (const c of unxz(chunked(xzc(SMALL), 500), { chunkSize: 1000 })) sizes.push(c.length);
+    for await (const c of unxz(chunked(xzc(SMALL), 500), { engine: engine(), chunkSize: 1000 })) sizes.push(c.length);
     expect(sizes.slice(0, -1).every((n) => n === 1000)).toBe(true);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(SMALL.length);
   });
 });
 
-describe("blocks, streams, padding", () => {
+describeEachEngine("blocks, streams, padding", () => {
   test("multi-block streams (--block-size), single- and multi-threaded (sizes in block headers)", async () => {
     for (const args of [["--block-size=10000"], ["--block-size=65536", "-1"], ["-T2", "--block-size=50000"], ["-T2", "--block-size=4096", "-0"]]) {
       const xz = xzc(TEXT, ...args);
@@ -84,7 +84,7 @@ describe("blocks, streams, padding", () => {
   });
 });
 
-describe("data shapes", () => {
+describeEachEngine("data shapes", () => {
   test("random bytes (LZMA2 stores them as uncompressed chunks), also after compressible data", async () => {
     const rnd = randomBytes(400_000, 3);
     expect(same(await run(xzc(rnd, "-6"), 65536), rnd)).toBe(true);
@@ -122,7 +122,7 @@ describe("data shapes", () => {
     for (const [mb, preset] of [[24, "-1"], [6, "-6"]] as const) {
       const data = csvText(mb * 1_000_000, 21);
       const xz = xzc(data, preset);
-      expect(await digestOf(unxz(chunked(xz, 65536)))).toEqual({ bytes: data.length, sha256: sha256(data) });
+      expect(await digestOf(unxz(chunked(xz, 65536), { engine: engine() }))).toEqual({ bytes: data.length, sha256: sha256(data) });
     }
   }, 240_000);
 });

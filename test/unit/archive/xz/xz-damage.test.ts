@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { isArchiveError } from "../../../../src/archive/archive-error.ts";
 import { mulberry32 } from "../../../support/random.ts";
-import { codeOf, concat, csvText, fixCrc32, fixFooterCrc, flipBit, layout, run, xzc, xzDecode } from "./xz-test-support.ts";
+import { codeOf, concat, csvText, fixCrc32, fixFooterCrc, flipBit, layout, run, xzc, xzDecode, describeEachEngine, engine } from "./xz-test-support.ts";
 
 const enc = new TextEncoder();
 const DATA = csvText(3000, 31);
@@ -21,7 +21,7 @@ async function outcome(bytes: Uint8Array, expected: Uint8Array, chunk = 257): Pr
   }
 }
 
-describe("truncation", () => {
+describeEachEngine("truncation", () => {
   test("a two-block stream cut at every offset is ARCHIVE_TRUNCATED", async () => {
     const xz = xzc(DATA, "-6", "--block-size=1200");
     const codes = new Set<string>();
@@ -45,7 +45,7 @@ describe("truncation", () => {
   });
 });
 
-describe("bit flips and random damage", () => {
+describeEachEngine("bit flips and random damage", () => {
   test("every single-bit flip of a CRC64 stream fails with an ArchiveError (never wrong bytes)", async () => {
     const xz = xzc(DATA, "-6", "--block-size=1500");
     const seen: Record<string, number> = {};
@@ -86,7 +86,7 @@ describe("bit flips and random damage", () => {
   }, 120_000);
 });
 
-describe("structures made wrong on purpose", () => {
+describeEachEngine("structures made wrong on purpose", () => {
   const xz = xzc(DATA, "-6", "--block-size=1000"); // 3 blocks
   const { indexAt, footerAt } = layout(xz);
 
@@ -193,7 +193,7 @@ describe("structures made wrong on purpose", () => {
       throw new Error("disk read failed");
     }
     const err = await (async () => {
-      for await (const _ of unxz(failing()));
+      for await (const _ of unxz(failing(), { engine: engine() }));
     })().catch((e) => e);
     expect(err.message).toBe("disk read failed");
     expect(isArchiveError(err)).toBe(false);

@@ -8,7 +8,7 @@ import { LzWindow } from "../../../../src/archive/xz/lz-window.ts";
 import { unxz } from "../../../../src/archive/xz/unxz.ts";
 import { parseBlockHeader } from "../../../../src/archive/xz/xz-headers.ts";
 import { planFilters } from "../../../../src/archive/xz/xz-filters.ts";
-import { chunked, concat, csvText, randomBytes, run, xzc } from "./xz-test-support.ts";
+import { chunked, concat, csvText, randomBytes, run, xzc, describeEachEngine, engine } from "./xz-test-support.ts";
 
 const TEXT = csvText(100_000, 51);
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -21,7 +21,7 @@ function samples(n: number): Uint8Array {
   return out;
 }
 
-describe("filters", () => {
+describeEachEngine("filters", () => {
   test("Delta (distances 1, 2, 4, 256, and two chained) decodes to the input", async () => {
     const data = concat([samples(60_000), TEXT.subarray(0, 20_000), randomBytes(5000, 2)]);
     for (const args of [["--delta=dist=1"], ["--delta=dist=2"], ["--delta=dist=4"], ["--delta=dist=256"], ["--delta=dist=2", "--delta=dist=3"]]) {
@@ -50,7 +50,7 @@ describe("filters", () => {
   });
 });
 
-describe("dictionary limit", () => {
+describeEachEngine("dictionary limit", () => {
   const MiB = 2 ** 20;
   const big = xzc(TEXT.subarray(0, 2000), "--lzma2=preset=1,dict=256MiB");
 
@@ -82,6 +82,7 @@ describe("dictionary limit", () => {
     let out = 0;
     const err = await (async () => {
       for await (const c of unxz(chunked(big, 64), {
+        engine: engine(),
         checkDictionary: (bytes) => {
           seen.push(bytes);
           throw new Error(`refused ${bytes}`);

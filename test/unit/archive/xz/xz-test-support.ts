@@ -3,8 +3,11 @@
  * generated data, a minimal .xz container writer for crafted LZMA2 data, and patch helpers that
  * change one field of a real .xz file and fix the CRC32 that covers it.
  */
+import { afterAll, beforeAll, describe } from "bun:test";
 import zlib from "node:zlib";
+import { loadLiblzma } from "../../../../src/archive/xz/liblzma.ts";
 import { unxz, type UnxzOptions } from "../../../../src/archive/xz/unxz.ts";
+import { BUILTIN_XZ_ENGINE, liblzmaEngine, type XzEngine } from "../../../../src/archive/xz/xz-engine.ts";
 import { collectBytes } from "../../../support/archive/collect.ts";
 import { chunked, concat } from "../../../support/archive/tar-writer.ts";
 import { mulberry32 } from "../../../support/random.ts";
@@ -29,7 +32,38 @@ export function xzDecode(bytes: Uint8Array): { ok: true; out: Uint8Array } | { o
   return p.exitCode === 0 ? { ok: true, out: new Uint8Array(p.stdout) } : { ok: false, err: p.stderr.toString() };
 }
 
-export const run = (bytes: Uint8Array, chunk: number | number[] = 1000, options?: UnxzOptions) => collectBytes(unxz(chunked(bytes, chunk), options));
+/**
+ * Both engines (xz-engine.ts): the built-in decoder and the system's liblzma. The test machines have
+ * liblzma (scripts/setup.sh installs xz-utils), so its absence fails here instead of quietly
+ * testing one engine.
+ */
+function systemLiblzma(): XzEngine {
+  const lib = loadLiblzma();
+  if (lib instanceof Error) throw new Error(`the xz tests need the system's liblzma: ${lib.message}`);
+  return liblzmaEngine(lib);
+}
+export const XZ_ENGINES: readonly XzEngine[] = [BUILTIN_XZ_ENGINE, systemLiblzma()];
+
+let current: XzEngine = BUILTIN_XZ_ENGINE;
+/** The engine of the describeEachEngine block running now (run, codeOf and direct unxz calls use it). */
+export const engine = (): XzEngine => current;
+
+/** `fn`'s tests once per engine, under "<name> [<engine>]". */
+export function describeEachEngine(name: string, fn: () => void): void {
+  for (const e of XZ_ENGINES) {
+    describe(`${name} [${e.name}]`, () => {
+      beforeAll(() => {
+        current = e;
+      });
+      afterAll(() => {
+        current = BUILTIN_XZ_ENGINE;
+      });
+      fn();
+    });
+  }
+}
+
+export const run = (bytes: Uint8Array, chunk: number | number[] = 1000, options?: UnxzOptions) => collectBytes(unxz(chunked(bytes, chunk), { engine: current, ...options }));
 export const codeOf = (bytes: Uint8Array, chunk: number | number[] = 1000, options?: UnxzOptions) =>
   run(bytes, chunk, options).then(
     () => "ok",
