@@ -7,7 +7,7 @@
  */
 import { expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
@@ -105,6 +105,22 @@ test("liblzma (auto) and the built-in decoder upload the same objects from the s
   ]);
   expect(readFileSync(tarXz).subarray(0, 6)).toEqual(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
 }, 240_000);
+
+test("auto on a machine without a usable liblzma: the built-in decoder, with the reason logged at start", async () => {
+  const bucket = await newBucket("xzdec-fallback");
+  const wd = makeWorkDir("xzdec-fallback");
+  // The dynamic loader looks in LD_LIBRARY_PATH first: there, both names dsp tries are not libraries.
+  const libs = join(wd.root, "libs");
+  mkdirSync(libs);
+  for (const name of ["liblzma.so.5", "liblzma.so"]) writeFileSync(join(libs, name), "not a shared library\n");
+  writeFileSync(join(wd.watch, "app.log.xz"), xz([GOOD], LOG));
+  const r = await runDsp({ env: { ...dspEnv(bucket, wd), LD_LIBRARY_PATH: libs }, args: ["run", "--once"] });
+  expect(r.code).toBe(0);
+  expect(r.lines.find((l) => l.msg === "dsp started")?.xz_decoder).toBe("built-in");
+  const fallback = r.lines.find((l) => String(l.msg).startsWith("xz files are decoded by the built-in decoder"));
+  expect(String(fallback?.reason)).toMatch(/^no usable liblzma \(liblzma\.so\.5: .+; liblzma\.so: .+\)$/);
+  expect(createHash("sha256").update(await bucket.bytes("app.log")).digest("hex")).toBe(createHash("sha256").update(LOG).digest("hex"));
+});
 
 test("DSP_XZ_DECODER other than auto or builtin: exit 2 at start, naming the key and the choices", async () => {
   const bucket = await newBucket("xzdec-bad");

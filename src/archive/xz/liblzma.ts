@@ -17,6 +17,8 @@
  *    pb @28, ... (96 bytes in 5.4; we allocate more and leave the rest zero).
  */
 import { dlopen, FFIType } from "bun:ffi";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 export const LZMA_OK = 0;
 export const LZMA_STREAM_END = 1;
@@ -65,6 +67,12 @@ function tryLoad(): Liblzma | Error {
   const reasons: string[] = [];
   // liblzma.so.5 is the runtime library; the unversioned name exists only with the -dev package.
   for (const soname of ["liblzma.so.5", "liblzma.so"]) {
+    // When the dynamic loader does not find a bare name, Bun's dlopen tries it again in the working
+    // directory (measured with strace). A library there is not the system's: never load one.
+    if (existsSync(join(process.cwd(), soname))) {
+      reasons.push(`${soname}: not looked up, because a file of that name in the working directory ${process.cwd()} could be loaded instead of the system's`);
+      continue;
+    }
     try {
       const lib = dlopen(soname, symbols);
       const s = lib.symbols;

@@ -5,6 +5,9 @@
  * abandoned. The round trips and damage suites run against both engines (describeEachEngine).
  */
 import { expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadLiblzma } from "../../../../src/archive/xz/liblzma.ts";
 import { Crc64 } from "../../../../src/archive/xz/crc64.ts";
 import { NativeCrc64, NativeLzma2Decoder } from "../../../../src/archive/xz/native-lzma2.ts";
@@ -114,4 +117,18 @@ test("a native decoder keeps no pointer to its buffers: reusing and overwriting 
   }
   expect(at).toBe(xz.length);
   expect(hex(new Uint8Array(got))).toBe(hex(data));
+});
+
+test("a liblzma.so.5 in the working directory is never loaded (Bun's dlopen would fall back to it): built-in, with the reason", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dsp-liblzma-cwd-"));
+  try {
+    writeFileSync(join(dir, "liblzma.so.5"), "planted\n");
+    const script = `import { loadLiblzma } from ${JSON.stringify(new URL("../../../../src/archive/xz/liblzma.ts", import.meta.url).pathname)}; const r = loadLiblzma(); console.log(r instanceof Error ? "error: " + r.message : "loaded " + r.soname);`;
+    const r = Bun.spawnSync([process.execPath, "-e", script], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+    const out = r.stdout.toString();
+    // liblzma.so.5 is skipped; the unversioned name may still load from the system (with the -dev package).
+    expect(out).toMatch(/^(error: no usable liblzma \(liblzma\.so\.5: not looked up, because a file of that name in the working directory .* could be loaded instead of the system's; liblzma\.so: .+\)|loaded liblzma\.so)\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
