@@ -134,6 +134,8 @@ const cases: Case[] = [
     reason: /ARCHIVE_LIMIT_DEPTH/,
   },
   { name: "many.zip", bytes: () => buildZip(Array.from({ length: 100_000 }, (_, i) => ({ name: `f/${i}.txt`, data: "", method: 0 }))), reason: /ARCHIVE_LIMIT_ENTRIES/ },
+  // The same in a stream: counted as the entries go by, stopped at the 10,001st.
+  { name: "many-entries.tar.gz", bytes: () => gzipSync(tarBytes(Array.from({ length: 100_000 }, (_, i) => ({ name: `f/${i}.txt`, data: "" })))), reason: /ARCHIVE_LIMIT_ENTRIES/ },
   // Lies and damage.
   { name: "zip-lying-size.zip", bytes: () => buildZip([{ name: "x.txt", data: "0123456789".repeat(100), uncompressedSize: 10 }]), reason: /ZIP_/ },
   { name: "zip-bad-crc.zip", bytes: () => buildZip([{ name: "x.txt", data: text, crc32: 12345 }]), reason: /ZIP_BAD_CRC|ZIP_/ },
