@@ -97,8 +97,9 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
       node = { bytes: whole ? bytes : bytes.slice() };
     }
     const probe = await probeHeaders(readAt, size, format, name);
-    const module = await sevenZipModule();
+    // The worker's thread starts while the module compiles (the first time, ~50 ms).
     worker = new SevenZipWorker();
+    const module = await sevenZipModule();
     let listed = interpretListing(await worker.list(module, node, probe.switchType), name);
     if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
     checkEntries(listed, options);
