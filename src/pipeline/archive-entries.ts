@@ -6,6 +6,9 @@
  * each waiting for its PutObject.
  *
  * Invariants:
+ *  - No request for an object is sent before its KEY record is durable (target.recorded): a crash
+ *    can leave only objects the next start knows of. The walk itself does not wait for the fsync,
+ *    so the KEY records of small files read in a row are made durable together (group commit).
  *  - The walk hands over one file at a time and a file's data is consumed before the next is
  *    asked for: small files are read whole here, first; only their upload overlaps the walk.
  *  - Memory: in-flight small files hold their bytes from the memory budget (singlePart); large
@@ -21,6 +24,7 @@ import type { Logger } from "../log.ts";
 import { uploadObject, type UploadHooks } from "../upload/object-upload.ts";
 import { singlePart, streamParts } from "../upload/stream-parts.ts";
 import { gcPaced } from "../util/gc-pacer.ts";
+import { failpoint } from "../util/failpoint.ts";
 import { TaskPool } from "../util/task-pool.ts";
 import type { ManifestObject } from "./archive-manifest.ts";
 import type { JobDeps } from "./file-job.ts";
@@ -32,6 +36,8 @@ const SMALL_IN_FLIGHT = 8;
 
 export interface EntryTarget {
   key: string;
+  /** The key's KEY record becoming durable: no request for the object is sent before it settles. */
+  recorded: Promise<void>;
   metadata: Record<string, string>;
   /** Convert to Parquet (the format), or upload as it is. */
   table?: TableFormat;
@@ -65,11 +71,13 @@ export class ArchiveEntryUploader {
     if (small?.whole) {
       const bytes = small.whole;
       await this.pool.run(async () => {
+        await durable(target);
         const r = await uploadObject(this.deps.upload, spec, singlePart(bytes, parts), this.hooks);
         this.record(item, { key: target.key, size: r.size, etag: r.etag, entry: item.entry });
       });
       return;
     }
+    await durable(target);
     const r = await uploadObject(this.deps.upload, spec, streamParts(gcPaced(small?.rest ?? item.data), parts), this.hooks);
     this.record(item, { key: target.key, size: r.size, etag: r.etag, entry: item.entry });
   }
@@ -89,6 +97,7 @@ export class ArchiveEntryUploader {
     const table = this.deps.convert!;
     await table.slots.acquire(1, this.deps.upload.retry.signal);
     try {
+      await durable(target);
       const done = await convertAndUpload(
         { upload: this.deps.upload, budget: this.deps.budget, crc32: this.deps.crc32, partSize: this.deps.partSize, compression: table.compression, rowGroupBytes: table.rowGroupBytes, parallelEncoding: table.parallelEncoding, log: this.log },
         { relPath: item.entry, format, read: (attempt) => (attempt === 1 ? item.data : target.reopen()) },
@@ -105,6 +114,12 @@ export class ArchiveEntryUploader {
     this.done.push({ ordinal: item.ordinal, object });
     this.log.debug("archive entry uploaded", { file: this.relPath, entry: item.entry, key: object.key, size: object.size });
   }
+}
+
+/** Waits until the object's key is durable in the progress log: only then may its upload start. */
+async function durable(target: EntryTarget): Promise<void> {
+  await target.recorded;
+  failpoint("archive-entry-recorded");
 }
 
 /** The whole data when it is at most `limit` bytes; else a stream that still starts at its beginning. */

@@ -114,11 +114,14 @@ export async function runArchiveJob(
         throw new DspError("KEY_CONFLICT", `two files of the archive would be uploaded to ${key} (the second: ${item.entry})`, { file: relPath, key, entry: item.entry });
       }
       keys.add(key);
-      await store.archiveKey(relPath, key);
-      failpoint("archive-entry-recorded");
+      // Durable before the object's upload starts (the uploader waits for it), not before the walk
+      // goes on: the next small entries are read meanwhile and their KEY records share one fsync.
+      const recorded = store.archiveKey(relPath, key);
+      recorded.catch(() => {}); // the uploader awaits it and reports a failure; never unhandled here
       store.step(relPath, `entry ${uploader.count + 1}: ${item.entry}`);
       await uploader.upload(item, {
         key,
+        recorded,
         metadata: { ...sourceMetadata(relPath, fp), [META.entry]: encodeURIComponent(item.entry) },
         ...(table ? { table } : {}),
         reopen: () => reopenWalkedFile(top, head, walkOptions(new LimitTracker(relPath, archive.limits)), item.ordinal),

@@ -284,6 +284,27 @@ describe("US4: archives are streamed and their contents uploaded", () => {
     expect(await settle(bucket, wd)).toEqual([]);
   });
 
+  test("a crash while small entries are in flight (their KEY records made durable in batches): with the archive gone, the restart leaves nothing of it", async () => {
+    const bucket = await newBucket("us4crashsmall");
+    const wd = makeWorkDir("us4crashsmall");
+    // 400 small files: read whole and uploaded up to 8 at a time while the walk goes on.
+    writeFileSync(join(wd.watch, "small.zip"), buildZip(Array.from({ length: 400 }, (_, i) => ({ name: `s/${i}.txt`, data: `small ${i}\n`.repeat(20) }))));
+    const crashed = await runDsp({ env: dspEnv(bucket, wd, { DSP_FAILPOINT: "archive-entry-recorded:200" }), args: ["run", "--once"] });
+    expect(crashed.code).not.toBe(0);
+    const left = await bucket.keys("small/");
+    expect(left.length).toBeGreaterThan(100); // uploads went on before the kill...
+    expect(left.length).toBeLessThan(400); // ...and it came in the middle
+    rmSync(join(wd.watch, "small.zip"));
+
+    // Every object sent was recorded first, so the restart finds and removes each one (late
+    // requests of the killed run included: the resume fence waits them out first).
+    const r = await runDsp({ env: dspEnv(bucket, wd), args: ["run", "--once"] });
+    expect(r.code).toBe(0);
+    expect(r.lines.some((l) => l.msg === "removed the objects of an unfinished archive" && l.file === "small.zip")).toBe(true);
+    expect(await bucket.keys()).toEqual([]);
+    expect(await bucket.multipartUploads()).toEqual([]);
+  });
+
   test("a table inside an archive whose late value does not fit the sampled type is converted again from a second reading of the archive", async () => {
     const bucket = await newBucket("us4widen");
     const wd = makeWorkDir("us4widen");
