@@ -74,13 +74,41 @@ ensure_rar() {
   $sudo apt-get install -y -qq rar >/dev/null
 }
 
+# A corpus of real RAR archives: the test files of Python's rarfile (ISC licence), shipped in its
+# source distribution on PyPI. They were made by rar 1.5 to 5 over the years, so they cover what
+# rar 7 no longer writes (compressed and solid RAR 4, Unicode names, RAR 4 symlinks, encrypted RAR
+# 4, old volumes) with an expected listing (.exp) for each. Pinned by version and SHA-256; unpacked
+# under test/.corpus (not committed). Test-only: read by test/integration/rar-corpus.test.ts.
+RARFILE_VERSION=4.5
+RARFILE_SHA256=7425d0afa180f0092db903abb1526a130b36858980aad90b3694f48e41420155
+RARFILE_URL=https://files.pythonhosted.org/packages/b2/eb/33ea5625de4e84144069ea021a282ea3c44ff7bd341b740bcadff028bea7/rarfile-4.5.tar.gz
+ensure_rar_corpus() {
+  local dest="$ROOT/test/.corpus/rarfile-$RARFILE_VERSION"
+  [ -f "$dest/.complete" ] && return
+  log "downloading rarfile $RARFILE_VERSION's test archives (a RAR corpus) from PyPI"
+  local tmp
+  tmp="$(mktemp -d)"
+  python3 - "$RARFILE_URL" "$RARFILE_SHA256" "$tmp/rarfile.tar.gz" <<'PY' || { log "rarfile $RARFILE_VERSION: download failed"; exit 1; }
+import hashlib, sys, urllib.request
+url, sha, out = sys.argv[1:]
+data = urllib.request.urlopen(url, timeout=120).read()
+if hashlib.sha256(data).hexdigest() != sha:
+    sys.exit(f"unexpected SHA-256 for {url}")
+open(out, "wb").write(data)
+PY
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xzf "$tmp/rarfile.tar.gz" -C "$dest" --strip-components=3 "rarfile-$RARFILE_VERSION/test/files"
+  rm -rf "$tmp"
+  touch "$dest/.complete"
+}
+
 setup_main() {
   ensure_bun
   ensure_dependencies
   ensure_seaweedfs
   for arg in "$@"; do
     case "$arg" in
-      --with-test-tools) ensure_apt strace zip unzip bzip2 xz-utils 7zip && ensure_rar && ensure_pyarrow ;;
+      --with-test-tools) ensure_apt strace zip unzip bzip2 xz-utils 7zip && ensure_rar && ensure_rar_corpus && ensure_pyarrow ;;
       --with-bench-tools) ensure_apt strace awscli rclone ;;
     esac
   done

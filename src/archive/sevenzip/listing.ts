@@ -22,6 +22,10 @@
  *  - Paths are the listing's, untouched: "../x" stays "../x" (7-Zip only rewrites it when it
  *    extracts to disk); path rules are the caller's (entry-path.ts). Control characters in a name
  *    reach us as "_" already: 7-Zip does that before printing, and the raw bytes are not available.
+ *  - A multi-line value (an archive's comment, RAR's "Comment = " then "{", its lines, "}") is one
+ *    value, not lines of the listing. A comment is the archive author's text, so one holding a "}"
+ *    line can still break the listing: at worst the archive fails (its stray lines are errors, or
+ *    forged records disagree with the data 7-Zip extracts), it cannot reach past our path rules.
  *  - Kind: "Folder = +" (RAR) or a "D" attribute → directory; a Unix mode starting with "l" or a
  *    "Symbolic Link" value → symlink; hard/copy links, alternate streams, anti-items, devices → other.
  *    RAR 4 archives carry no Unix mode in 7-Zip's listing, so a RAR 4 symlink lists as a file here;
@@ -86,7 +90,11 @@ export function parseListing(stdout: string, archiveName: string): Listing {
     else if (line === "WARNINGS:" || line === "WARNING:") heading = warnings;
     else {
       const kv = splitField(line);
-      if (kv) archive.set(kv[0], kv[1]);
+      const end = kv ? multiLineEnd(lines, i) : -1;
+      if (kv && end > 0) {
+        archive.set(kv[0], lines.slice(i + 2, end).join("\n"));
+        i = end;
+      } else if (kv) archive.set(kv[0], kv[1]);
       else (heading ?? errors).push(line);
     }
   }
@@ -126,10 +134,23 @@ export function parseListing(stdout: string, archiveName: string): Listing {
         line: line.slice(0, 200),
       });
     }
-    record.set(kv[0], kv[1]);
+    const end = multiLineEnd(lines, i);
+    if (end > 0) {
+      record.set(kv[0], lines.slice(i + 2, end).join("\n"));
+      i = end;
+    } else record.set(kv[0], kv[1]);
   }
   finish();
   return { archive, errors, warnings, opened, entries };
+}
+
+/**
+ * When lines[at] is a field with an empty value followed by a line "{", the index of the line "}"
+ * that closes its multi-line value; else -1 (also when no "}" follows: the lines stay as they are).
+ */
+function multiLineEnd(lines: string[], at: number): number {
+  if (lines[at + 1] !== "{" || splitField(lines[at]!)?.[1] !== "") return -1;
+  return lines.indexOf("}", at + 2);
 }
 
 function splitField(line: string): [string, string] | undefined {

@@ -117,6 +117,22 @@ describe("listing", () => {
     }
   });
 
+  test("a multi-line archive comment (RAR: \"Comment = \", \"{\", lines, \"}\") is one value, not errors; so is an entry's", () => {
+    // The shape 7-Zip 24.09 prints for rarfile's rar5-blake.rar; the comment's lines even look like fields.
+    const withComment = LISTING.replace("Type = 7z\n", "Type = 7z\nComment = \n{\nRAR5 archive - blake\nType = forged\n\n}\n").replace(
+      "Path = win.txt\n",
+      "Path = win.txt\nComment = \n{\nper-file note\n}\n",
+    );
+    const l = parseListing(withComment, "t.rar");
+    expect(l.errors).toEqual([]);
+    expect(l.archive.get("Comment")).toBe("RAR5 archive - blake\nType = forged\n");
+    expect(l.archive.get("Type")).toBe("7z");
+    expect(l.entries.map((e) => e.path)).toEqual(["dir", "a = b.txt", "link", "win.txt", "fifo"]);
+    // No closing "}": the lines stay lines, and the archive fails on them.
+    const open = LISTING.replace("Type = 7z\n", "Type = 7z\nComment = \n{\nnever closed\n");
+    expect(parseListing(open, "t.rar").errors).toEqual(["{", "never closed"]);
+  });
+
   test("an archive that did not open: no entries, its messages", () => {
     const l = parseListing("Listing archive: /in/archive\n\nERRORS:\nUnexpected end of archive\n", "t.7z");
     expect(l.opened).toBe(false);
