@@ -152,11 +152,35 @@ function checkEntries(entries: readonly ListedEntry[], options: SevenZipOptions)
       reason: "encrypted",
     });
   }
+  refuseEntriesUnderLinks(entries, name);
   for (const e of entries) {
     if (e.kind !== "directory" && e.size === undefined) {
       throw new ArchiveError("ARCHIVE_UNSUPPORTED", `${name}: ${e.path} has no recorded size`, { archive: name, entry: e.path });
     }
     if (e.dictionaryBytes !== undefined) options.checkDictionary?.(e.dictionaryBytes, e.path);
+  }
+}
+
+/**
+ * An entry whose path runs through a link of the same archive ("up" → "..", then "up/pwned.txt") is
+ * the trick that makes extractors write outside their folder. 7-Zip is told to leave links out of
+ * the extraction (`-x!up`), which leaves out everything under them too, so such an entry could not
+ * be delivered anyway: the archive fails with that reason instead of a size mismatch.
+ */
+function refuseEntriesUnderLinks(entries: readonly ListedEntry[], name: string): void {
+  const links = new Set(entries.filter((e) => e.link).map((e) => e.path));
+  if (links.size === 0) return;
+  for (const e of entries) {
+    for (let cut = e.path.indexOf("/"); cut > 0; cut = e.path.indexOf("/", cut + 1)) {
+      const link = e.path.slice(0, cut);
+      if (links.has(link)) {
+        throw new ArchiveError("ARCHIVE_PATH_UNSAFE", `${name}: ${e.path} lies under ${link}, a link in the same archive (the trick that makes extractors write outside their folder)`, {
+          archive: name,
+          entry: e.path,
+          link,
+        });
+      }
+    }
   }
 }
 
