@@ -16,8 +16,10 @@
  *    headers; a main header with the volume flag means a multi-volume set.
  *  - RAR4: the main header's flags: 0x0080 encrypted headers, 0x0001 volume; and the end-of-archive
  *    block (0x7B, CRC-checked) must end the file: 7-Zip accepts a RAR4 cut exactly between two
- *    blocks as a complete archive with fewer entries (RAR 2.x wrote no end block; dsp refuses those
- *    rather than miss the cut), so without it the archive is ARCHIVE_TRUNCATED, as tar's rule.
+ *    blocks as a complete archive with fewer entries, so without it the archive is
+ *    ARCHIVE_TRUNCATED, as tar's rule. RAR 1.5-2.x wrote no end block: an archive whose first file
+ *    needs an unpack version below 2.9 is ARCHIVE_UNSUPPORTED instead (dsp refuses those rather than
+ *    miss a cut; the RAR 4 in "RAR 4 and 5" is the 2.9 format of rar 3.x and 4.x).
  *  - A file shorter than its signature, and a prefix of it: ARCHIVE_TRUNCATED.
  * Anything this cannot parse is left for 7-Zip to judge (it reports it as damaged).
  */
@@ -197,11 +199,26 @@ async function probeRar4(readAt: ReadAt, size: number, name: string): Promise<vo
   if (flags & 0x0080) throw encrypted(name, "RAR4 headers encrypted");
   if (flags & 0x0001) throw multiVolume(name);
   if (!(await hasRar4End(readAt, size))) {
-    throw new ArchiveError("ARCHIVE_TRUNCATED", `${name} has no RAR end-of-archive block: it is cut short (or from RAR 2.x, not supported)`, {
-      archive: name,
-      offset: size,
-    });
+    const version = await firstFileUnpackVersion(readAt, size, 7 + (b[5]! | (b[6]! << 8)));
+    if (version !== undefined && version < 29) {
+      const v = `${Math.floor(version / 10)}.${version % 10}`;
+      throw new ArchiveError("ARCHIVE_UNSUPPORTED", `${name} is from RAR ${v} (before 2.9), which writes no end-of-archive block: dsp cannot tell it from an archive cut short`, {
+        archive: name,
+        unpackVersion: v,
+      });
+    }
+    throw new ArchiveError("ARCHIVE_TRUNCATED", `${name} has no RAR end-of-archive block: it is cut short`, { archive: name, offset: size });
   }
+}
+
+/**
+ * The unpack version (UNP_VER: 15, 20, 26, 29...) of the block at `at` when it is a file header
+ * (HEAD_TYPE 0x74; UNP_VER is its byte 24), else undefined.
+ */
+async function firstFileUnpackVersion(readAt: ReadAt, size: number, at: number): Promise<number | undefined> {
+  if (at + 25 > size) return undefined;
+  const h = await readAt(at, 25);
+  return h.length === 25 && h[2] === 0x74 ? h[24] : undefined;
 }
 
 /** The file ends with a RAR4 end-of-archive block (HEAD_TYPE 0x7B) whose HEAD_CRC is right. */
