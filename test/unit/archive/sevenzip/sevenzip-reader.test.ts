@@ -131,3 +131,18 @@ test("data may be abandoned part way: the next file is still exact", async () =>
   }
   expect(seen.get("a.txt")?.toString()).toBe("hello 7z\n");
 });
+
+test("a 7z whose file lies under a symlink of the same archive (up -> .., then up/pwned.txt) is ARCHIVE_PATH_UNSAFE, naming both", async () => {
+  // Two 7zz runs into one archive: the link from one folder, a real up/pwned.txt from another.
+  const a = join(tmp.dir, "trick-a");
+  const b = join(tmp.dir, "trick-b");
+  writeTree(b, { "up/pwned.txt": "written through the link\n" });
+  writeTree(a, { "keep.txt": "x" });
+  symlinkSync("..", join(a, "up"));
+  const archive = make7z(a, join(tmp.dir, "trick.7z"), ["up", "keep.txt"], ["-snl"]);
+  make7z(b, archive, ["up/pwned.txt"]);
+  const err = await collect({ path: archive }, "7z").catch((e) => e);
+  expect(err.code).toBe("ARCHIVE_PATH_UNSAFE");
+  expect(err.context).toMatchObject({ entry: "up/pwned.txt", link: "up" });
+  expect(err.message).toContain("up/pwned.txt lies under up, a link in the same archive");
+});
