@@ -146,9 +146,14 @@ export class LimitTracker {
     }
   }
 
-  /** One entry (any type) seen by any layer. */
-  addEntry(entry?: string): void {
-    this.entryCount += 1;
+  /** How many more entries the file may have before ARCHIVE_LIMIT_ENTRIES. */
+  get entriesLeft(): number {
+    return Math.max(0, this.limits.maxEntries - this.entryCount);
+  }
+
+  /** One entry (any type) seen by any layer; `count` of them at once when a listing was cut short. */
+  addEntry(entry?: string, count = 1): void {
+    this.entryCount += count;
     if (this.entryCount > this.limits.maxEntries) {
       this.fail("ARCHIVE_LIMIT_ENTRIES", "maxEntries", `${this.chain} has more than ${this.limits.maxEntries} entries`, {
         entry,

@@ -5,7 +5,8 @@
  * whole run bounded). The cases are generated here, none is a committed binary.
  */
 import { expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { newBucket } from "../harness/bucket.ts";
@@ -14,6 +15,7 @@ import { startDsp } from "../harness/dsp-process.ts";
 import { settledViolations } from "../harness/invariants.ts";
 import { peakRss } from "../harness/proc-stats.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
+import { sidecar } from "../support/archive/archive-outcome.ts";
 import { flipBit } from "../support/archive/gzip-fixtures.ts";
 import { concat, tarBytes } from "../support/archive/tar-writer.ts";
 import { deflatedZeros } from "../support/archive/zeros-deflate.ts";
@@ -34,6 +36,22 @@ function gzipOf(deflate: Uint8Array, crc: number, size: number): Uint8Array {
 }
 
 /** A shell pipeline's output (the real compressors make the bombs). */
+/** A 7z (made by 7zz) of `n` empty files in folders of 1,000. */
+function sevenZipOfEmptyFiles(n: number): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), "dsp-7z-entries-"));
+  try {
+    for (let i = 0; i < n; i++) {
+      if (i % 1000 === 0) mkdirSync(join(dir, "src", `d${i / 1000}`), { recursive: true });
+      writeFileSync(join(dir, "src", `d${Math.floor(i / 1000)}`, `${i}.txt`), "");
+    }
+    const r = Bun.spawnSync(["7zz", "a", "-bso0", "-bsp0", join(dir, "out.7z"), "."], { cwd: join(dir, "src"), stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`7zz: ${r.stderr.toString()}`);
+    return readFileSync(join(dir, "out.7z"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function sh(cmd: string): Uint8Array {
   const r = Bun.spawnSync(["bash", "-c", cmd], { stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd}: ${r.stderr.toString()}`);
@@ -199,3 +217,21 @@ test("the hostile corpus: each case ends in the error folder with its reason or 
   ).toEqual([]);
 }, 300_000);
 
+
+test("a 7z of 100,000 empty files (~60 KB) fails with ARCHIVE_LIMIT_ENTRIES, 7-Zip's listing stopped at the limit, RSS bounded", async () => {
+  const bucket = await newBucket("entries7z");
+  const wd = makeWorkDir("entries7z");
+  writeFileSync(join(wd.watch, "entries-bomb.7z"), sevenZipOfEmptyFiles(100_000));
+  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
+  await dsp.waitFor((l) => l.msg === "failed" && l.file === "entries-bomb.7z", "the 7z failed", 120_000);
+  const peak = peakRss(dsp.pid);
+  expect(await dsp.stop()).toBe(0);
+  console.log(`7z of 100,000 entries: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  const error = sidecar(wd, "entries-bomb.7z").error;
+  expect(error.reason).toBe("ARCHIVE_LIMIT_ENTRIES");
+  expect(error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES allows 10000");
+  // Before the listing was stopped at the limit: 460 MiB (the listing's text, then 100,000 parsed
+  // records). What remains is 7-Zip reading the whole header first (~530 bytes of WASM memory per entry).
+  expect(peak).toBeLessThan(200 * MiB);
+  expect(await bucket.keys()).toEqual([]);
+}, 240_000);

@@ -58,6 +58,12 @@ export interface SevenZipOptions {
   name: string;
   /** Called with every entry's dictionary size before anything is decoded; throws to refuse. */
   checkDictionary?: (bytes: number, entry: string) => void;
+  /**
+   * The most entries the caller accepts: 7-Zip's listing is stopped past it and the archive fails
+   * with ARCHIVE_LIMIT_ENTRIES (context.listed: the entries seen), before the listing of an
+   * entry-count bomb fills memory (default: no limit but MAX_LISTING_BYTES).
+   */
+  maxEntries?: number;
 }
 
 export interface SevenZipReader {
@@ -100,7 +106,8 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
     // The worker's thread starts while the module compiles (the first time, ~50 ms).
     worker = new SevenZipWorker();
     const module = await sevenZipModule();
-    let listed = interpretListing(await worker.list(module, node, probe.switchType), name);
+    const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
+    let listed = interpretListing(await worker.list(module, node, probe.switchType, maxEntries), name, maxEntries);
     if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
     checkEntries(listed, options);
     return new Reader(listed, worker, handle, name);
@@ -111,7 +118,14 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
   }
 }
 
-function interpretListing(reply: ListedReply, name: string): ListedEntry[] {
+function interpretListing(reply: ListedReply, name: string, maxEntries: number): ListedEntry[] {
+  if (reply.overflow === "entries") {
+    throw new ArchiveError("ARCHIVE_LIMIT_ENTRIES", `${name} lists more than ${maxEntries} entries (7-Zip's listing was stopped there)`, {
+      archive: name,
+      listed: reply.records,
+      allowed: maxEntries,
+    });
+  }
   if (reply.overflow) {
     throw new ArchiveError("ARCHIVE_LIMIT_ENTRIES", `${name}: 7-Zip's listing passed ${MAX_LISTING_BYTES} bytes (hundreds of thousands of entries)`, {
       archive: name,

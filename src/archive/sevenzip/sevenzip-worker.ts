@@ -10,7 +10,7 @@
 import { FRAME_DATA, FRAME_END, FRAME_TEXT, RingWriter } from "./ring-buffer.ts";
 import type { NodeSource } from "./archive-node.ts";
 import { runSevenZip } from "./wasm-runner.ts";
-import { extractArgs, listArgs, MAX_LISTING_BYTES, type ListRequest, type WorkerReply, type WorkerRequest } from "./worker-protocol.ts";
+import { extractArgs, listArgs, MAX_LISTING_BYTES, RecordCounter, type ListedReply, type ListRequest, type WorkerReply, type WorkerRequest } from "./worker-protocol.ts";
 
 declare const self: Worker;
 
@@ -24,20 +24,23 @@ async function list(req: ListRequest): Promise<void> {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   let kept = 0;
-  let overflow = false;
+  let overflow: ListedReply["overflow"] = false;
+  const records = new RecordCounter();
   const keep = (into: Uint8Array[], b: Uint8Array) => {
     kept += b.length;
-    if (kept > MAX_LISTING_BYTES) {
-      overflow = true;
-      throw new Error("listing too large"); // ends 7-Zip's run (out of callMain)
-    }
+    if (kept > MAX_LISTING_BYTES) overflow = "bytes";
+    if (into === out) records.feed(b);
+    // The archive's own block has a "Path = " line too: one more record than entries is allowed.
+    if (records.count - 1 > req.maxEntries) overflow = "entries";
+    if (overflow) throw new Error("listing stopped"); // ends 7-Zip's run (out of callMain)
     into.push(b.slice());
   };
   const result = await runSevenZip(req.module, listArgs(req.switchType), req.source, {
     stdout: (b) => keep(out, b),
     stderr: (b) => keep(err, b),
   });
-  reply({ type: "listed", stdout: decoder.decode(Buffer.concat(out)), stderr: decoder.decode(Buffer.concat(err)), result, overflow });
+  const stdout = decoder.decode(Buffer.concat(out));
+  reply({ type: "listed", stdout, stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: Math.max(0, records.count - 1) });
 }
 
 async function extract(ring: SharedArrayBuffer, exclude: string[]): Promise<void> {

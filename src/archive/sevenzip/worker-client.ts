@@ -77,10 +77,10 @@ export class SevenZipWorker {
   }
 
   /** Runs the listing; resolves with 7-Zip's stdout/stderr and how it ended. */
-  list(module: WebAssembly.Module, source: NodeSource, switchType: string): Promise<ListedReply> {
+  list(module: WebAssembly.Module, source: NodeSource, switchType: string, maxEntries: number): Promise<ListedReply> {
     if (this.gone) return Promise.reject(this.gone);
     const done = new Promise<ListedReply>((resolve, reject) => (this.pending = { resolve, reject }));
-    this.post({ type: "list", module, source, switchType });
+    this.post({ type: "list", module, source, switchType, maxEntries });
     return done;
   }
 

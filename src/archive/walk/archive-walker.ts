@@ -24,7 +24,7 @@
  *  - Magic bytes decide the format (detect.ts); a name that says otherwise gets a notice.
  */
 import type { FileHandle } from "node:fs/promises";
-import { ArchiveError } from "../archive-error.ts";
+import { ArchiveError, isArchiveError } from "../archive-error.ts";
 import { archiveFolderFor, innerNameFor } from "../archive-naming.ts";
 import { detectFormat, HEAD_BYTES, type ArchiveFormat } from "../detect.ts";
 import { safeEntryPath } from "../entry-path.ts";
@@ -172,7 +172,15 @@ class Walker {
   /** A 7z or RAR layer, read by 7-Zip (WASM) in a worker; entries and limits as for ZIP. */
   private async *sevenZip(source: SevenZipSource, format: "7z" | "rar", folder: string, label: string): AsyncGenerator<WalkedFile> {
     const limits = this.o.limits;
-    const reader = await openSevenZip(source, format, { name: label, checkDictionary: (bytes, entry) => limits.checkDictionary(bytes, `${label} > ${entry}`) });
+    const reader = await openSevenZip(source, format, {
+      name: label,
+      maxEntries: limits.entriesLeft,
+      checkDictionary: (bytes, entry) => limits.checkDictionary(bytes, `${label} > ${entry}`),
+    }).catch((err: unknown) => {
+      // A listing stopped at the limit: counted here, so the message names the file's limit and key.
+      if (isArchiveError(err, "ARCHIVE_LIMIT_ENTRIES") && typeof err.context.listed === "number") limits.addEntry(label, err.context.listed);
+      throw err;
+    });
     try {
       for (const e of reader.entries) {
         const where = `${label} > ${e.path}`;

@@ -4,6 +4,7 @@ import { isArchiveError } from "../../../../src/archive/archive-error.ts";
 import { classify } from "../../../../src/archive/sevenzip/diagnostics.ts";
 import { encodedHeaderCoders } from "../../../../src/archive/sevenzip/header-probe.ts";
 import { parseListing } from "../../../../src/archive/sevenzip/listing.ts";
+import { RecordCounter } from "../../../../src/archive/sevenzip/worker-protocol.ts";
 import { parseMethod, parseSize } from "../../../../src/archive/sevenzip/method.ts";
 import { createRing, FRAME_DATA, FRAME_END, FRAME_TEXT, RingReader, RingWriter } from "../../../../src/archive/sevenzip/ring-buffer.ts";
 
@@ -186,4 +187,17 @@ test("ring: frames in order across the wrap-around, payloads intact, large write
   expect((await r.next())?.type).toBe(FRAME_END);
   r.markDead();
   expect(await r.next()).toBeUndefined();
+});
+
+test("RecordCounter: lines starting \"Path = \", whatever the pieces the listing arrives in", () => {
+  const text = new TextEncoder().encode(`Listing archive: x\n--\nPath = x\nType = 7z\n----------\nPath = a\nSize = 1\n\nPath = b/Path = c\nSize = 2\nXPath = d\n`);
+  for (let cut = 0; cut <= text.length; cut++) {
+    const c = new RecordCounter();
+    c.feed(text.subarray(0, cut));
+    c.feed(text.subarray(cut));
+    expect([cut, c.count]).toEqual([cut, 3]); // the archive's own Path line, a, b (not "XPath", not mid-line)
+  }
+  const bytewise = new RecordCounter();
+  for (const b of text) bytewise.feed(Uint8Array.of(b));
+  expect(bytewise.count).toBe(3);
 });

@@ -146,3 +146,13 @@ test("a 7z whose file lies under a symlink of the same archive (up -> .., then u
   expect(err.context).toMatchObject({ entry: "up/pwned.txt", link: "up" });
   expect(err.message).toContain("up/pwned.txt lies under up, a link in the same archive");
 });
+
+test("maxEntries: 7-Zip's listing is stopped past it, ARCHIVE_LIMIT_ENTRIES with the entries seen; at the limit it opens", async () => {
+  const dir = join(tmp.dir, "count");
+  writeTree(dir, Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.txt`, `${i}`])));
+  const archive = make7z(dir, join(tmp.dir, "count.7z"), ["."]);
+  const err = await collect({ path: archive }, "7z", { maxEntries: 12 }).catch((e) => e);
+  expect(err.code).toBe("ARCHIVE_LIMIT_ENTRIES");
+  expect(err.context).toMatchObject({ listed: 13, allowed: 12 });
+  expect((await collect({ path: archive }, "7z", { maxEntries: 40 })).files.size).toBe(40);
+});
