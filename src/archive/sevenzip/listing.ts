@@ -90,11 +90,7 @@ export function parseListing(stdout: string, archiveName: string): Listing {
     else if (line === "WARNINGS:" || line === "WARNING:") heading = warnings;
     else {
       const kv = splitField(line);
-      const end = kv ? multiLineEnd(lines, i) : -1;
-      if (kv && end > 0) {
-        archive.set(kv[0], lines.slice(i + 2, end).join("\n"));
-        i = end;
-      } else if (kv) archive.set(kv[0], kv[1]);
+      if (kv) i = setField(archive, kv, lines, i);
       else (heading ?? errors).push(line);
     }
   }
@@ -134,23 +130,21 @@ export function parseListing(stdout: string, archiveName: string): Listing {
         line: line.slice(0, 200),
       });
     }
-    const end = multiLineEnd(lines, i);
-    if (end > 0) {
-      record.set(kv[0], lines.slice(i + 2, end).join("\n"));
-      i = end;
-    } else record.set(kv[0], kv[1]);
+    i = setField(record, kv, lines, i);
   }
   finish();
   return { archive, errors, warnings, opened, entries };
 }
 
 /**
- * When lines[at] is a field with an empty value followed by a line "{", the index of the line "}"
- * that closes its multi-line value; else -1 (also when no "}" follows: the lines stay as they are).
+ * Stores the field of lines[at] and returns the index of its last line: `at`, or for a multi-line
+ * value (an empty value, then "{", its lines, "}") the line "}". Without a closing "}" the value is
+ * the empty one and the following lines stay lines of the listing.
  */
-function multiLineEnd(lines: string[], at: number): number {
-  if (lines[at + 1] !== "{" || splitField(lines[at]!)?.[1] !== "") return -1;
-  return lines.indexOf("}", at + 2);
+function setField(into: Map<string, string>, [key, value]: [string, string], lines: string[], at: number): number {
+  const end = value === "" && lines[at + 1] === "{" ? lines.indexOf("}", at + 2) : -1;
+  into.set(key, end > 0 ? lines.slice(at + 2, end).join("\n") : value);
+  return end > 0 ? end : at;
 }
 
 function splitField(line: string): [string, string] | undefined {

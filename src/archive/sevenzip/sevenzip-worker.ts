@@ -39,8 +39,7 @@ async function list(req: ListRequest): Promise<void> {
     stdout: (b) => keep(out, b),
     stderr: (b) => keep(err, b),
   });
-  const stdout = decoder.decode(Buffer.concat(out));
-  reply({ type: "listed", stdout, stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: Math.max(0, records.count - 1) });
+  reply({ type: "listed", stdout: decoder.decode(Buffer.concat(out)), stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: Math.max(0, records.count - 1) });
 }
 
 async function extract(ring: SharedArrayBuffer, exclude: string[]): Promise<void> {

@@ -25,7 +25,6 @@ export const LZMA_STREAM_END = 1;
 export const LZMA_MEM_ERROR = 5;
 export const LZMA_OPTIONS_ERROR = 8;
 export const LZMA_DATA_ERROR = 9;
-export const LZMA_BUF_ERROR = 10;
 export const LZMA_RUN = 0;
 export const LZMA_FILTER_LZMA2 = 0x21;
 
@@ -61,7 +60,7 @@ export function loadLiblzma(): Liblzma | Error {
 }
 
 function tryLoad(): Liblzma | Error {
-  if (process.platform !== "linux" || process.arch !== "x64" && process.arch !== "arm64") {
+  if (process.platform !== "linux" || (process.arch !== "x64" && process.arch !== "arm64")) {
     return new Error(`the liblzma struct layouts used here are for 64-bit Linux, not ${process.platform}/${process.arch}`);
   }
   const reasons: string[] = [];

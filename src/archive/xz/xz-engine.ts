@@ -34,7 +34,7 @@ export interface Lzma2Stream {
 }
 
 export interface XzEngine {
-  /** For logs: "liblzma 5.4.1 (system)" or "built-in". */
+  /** For logs: "liblzma 5.4.1 (system, liblzma.so.5)" or "built-in". */
   readonly name: string;
   /** A decoder with a window of LzWindow.sizeFor(windowBytes) bytes (the caller checked the dictionary). */
   lzma2(windowBytes: number): Lzma2Stream;
