@@ -28,7 +28,7 @@ export type ArchiveErrorCode =
   | "TAR_SPARSE" // GNU or PAX sparse entry: never expanded (readers disagree on the bytes)
   | "ARCHIVE_PATH_UNSAFE" // an entry path breaks the rules of entry-path.ts, for callers that stop on it
   | "ARCHIVE_LIMIT_NAME_BYTES" // an entry name is longer than allowed
-  | "ARCHIVE_LIMIT_MEMORY" // a nested archive that must be buffered (ZIP, 7z, RAR) is larger than allowed
+  | "ARCHIVE_LIMIT_MEMORY" // a nested archive that must be buffered (ZIP, 7z, RAR) is larger than allowed, or 7-Zip needs more memory than its cap
   // ZIP structure checks no JS library makes for us (zip/).
   | "ZIP_BAD_CRC" // the CRC-32 of the extracted bytes is not the one the central directory declares
   | "ZIP_SIZE_MISMATCH" // the data inflates past, or ends short of, the declared size

@@ -19,8 +19,10 @@
  *    like (a 20 KB file of blanks is 1000:1 and harmless). The ratio is total decompressed output over
  *    the compressed bytes read from the file so far, so a bomb stops after ~10 MiB of output, early,
  *    instead of after 100 × the file's size.
- *  - maxDictionaryBytes 64 MiB: xz -9 and 7-Zip's "ultra" use 64 MiB, and the decoder allocates the
- *    dictionary up front (so a 1.5 GiB 7z dictionary is a memory bomb with a tiny input).
+ *  - maxDictionaryBytes 128 MiB: the decoder allocates the dictionary up front (so a 1.5 GiB 7z
+ *    dictionary is a memory bomb with a tiny input). xz -9 uses 64 MiB; 7-Zip 26's "ultra" preset
+ *    (-mx=9) writes 96 MiB for content of 96 MB and more (measured: "LZMA2:96m"), so 64 MiB, the
+ *    first default, refused ordinary ultra archives of large exports.
  *
  * What counts: "output" is bytes produced by decompression (gzip, bzip2, xz, deflate in ZIP/7z...).
  * Framing layers (TAR, stored ZIP entries) do not decompress and report nothing, or each tar.gz would
@@ -48,7 +50,7 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxTotalBytes: 128 * GiB,
   maxRatio: 100,
   ratioFloorBytes: 10 * MiB,
-  maxDictionaryBytes: 64 * MiB,
+  maxDictionaryBytes: 128 * MiB,
 });
 
 /** The configuration key an operator changes to raise each limit (named in every limit message). */

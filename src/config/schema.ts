@@ -242,7 +242,7 @@ export const KEYS: readonly KeySpec[] = [
     key: "DSP_ARCHIVE_MAX_ENTRIES",
     section: "Archives",
     default: "10000",
-    doc: "Entries of any kind, across all nesting levels of one file, before it fails (ClamAV's MaxFiles).",
+    doc: "Entries of any kind, across all nesting levels of one file, before it fails (ClamAV's MaxFiles).\nAlso sizes 7-Zip's memory cap for reading 7z/RAR headers (docs/archives.md).",
     parse: range(parseInteger, 1, 10_000_000),
   },
   {
@@ -269,8 +269,8 @@ export const KEYS: readonly KeySpec[] = [
   {
     key: "DSP_ARCHIVE_MAX_DICTIONARY",
     section: "Archives",
-    default: "64MiB",
-    doc: "Largest xz/7z dictionary accepted: the decoder allocates it up front (xz -9 uses 64 MiB).",
+    default: "128MiB",
+    doc: "Largest xz/7z/RAR dictionary accepted: the decoder allocates it up front (xz -9 uses 64 MiB,\n7-Zip's ultra preset 96 MiB). Also raises 7-Zip's memory cap (docs/archives.md).",
     parse: range(parseSize, 1 * MiB, 4 * GiB, sizeText),
   },
   {

@@ -17,6 +17,7 @@ import { peakRss } from "../harness/proc-stats.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
 import { sidecar } from "../support/archive/archive-outcome.ts";
 import { flipBit } from "../support/archive/gzip-fixtures.ts";
+import { plainHeaderSevenZip } from "../support/archive/seven-zip-writer.ts";
 import { concat, tarBytes } from "../support/archive/tar-writer.ts";
 import { deflatedZeros } from "../support/archive/zeros-deflate.ts";
 import { buildZip, buildZipDetailed, extraField } from "../support/archive/zip-writer.ts";
@@ -231,7 +232,27 @@ test("a 7z of 100,000 empty files (~60 KB) fails with ARCHIVE_LIMIT_ENTRIES, 7-Z
   expect(error.reason).toBe("ARCHIVE_LIMIT_ENTRIES");
   expect(error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES allows 10000");
   // Before the listing was stopped at the limit: 460 MiB (the listing's text, then 100,000 parsed
-  // records). What remains is 7-Zip reading the whole header first (~530 bytes of WASM memory per entry).
+  // records). 7-Zip's own database of 100,000 entries fits its start-up heap (16 MiB).
+  expect(peak).toBeLessThan(200 * MiB);
+  expect(await bucket.keys()).toEqual([]);
+}, 240_000);
+
+test("a 7z of 3,000,000 empty files fails with ARCHIVE_LIMIT_MEMORY while 7-Zip reads its header: 7-Zip's memory is capped, RSS bounded", async () => {
+  const bucket = await newBucket("heap7z");
+  const wd = makeWorkDir("heap7z");
+  // Short names keep the file small (33 MB, a plain header). 7-Zip builds its whole database before
+  // it lists a single entry, so the entry limit cannot stop it: only the cap on its heap can.
+  writeFileSync(join(wd.watch, "header-bomb.7z"), plainHeaderSevenZip(3_000_000, (i) => i.toString(36)));
+  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
+  await dsp.waitFor((l) => l.msg === "failed" && l.file === "header-bomb.7z", "the 7z failed", 120_000);
+  const peak = peakRss(dsp.pid);
+  expect(await dsp.stop()).toBe(0);
+  console.log(`7z of 3,000,000 entries (plain header): peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  const error = sidecar(wd, "header-bomb.7z").error;
+  expect(error.reason).toBe("ARCHIVE_LIMIT_MEMORY");
+  expect(error.details).toContain("to read the archive's headers");
+  expect(error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES");
+  // Without the cap this run peaked at 252 MiB (and it failed on the entry limit, after the damage).
   expect(peak).toBeLessThan(200 * MiB);
   expect(await bucket.keys()).toEqual([]);
 }, 240_000);

@@ -8,13 +8,15 @@
  *   "Unexpected end" / "truncated"                    → ARCHIVE_TRUNCATED
  *   "Unsupported Method" / "Unsupported feature"      → ARCHIVE_UNSUPPORTED
  *   "allocate memory" / "Not enough memory" / exit 8  → ARCHIVE_UNSUPPORTED (the decoder's memory
- *        did not fit in WASM's 2 GiB; the dictionary check normally refuses such entries first)
+ *        did not fit in WASM's 2 GiB; the dictionary check normally refuses such entries first,
+ *        and a run refused memory past its cap is ARCHIVE_LIMIT_MEMORY before any rule)
  *   anything else ("Data Error", "Headers Error", "Is not archive", a CInArchiveException...)
  *                                                     → ARCHIVE_CORRUPT
  * Warnings that are tolerated (nothing wrong with the entries' bytes): data after the end of the
  * archive (a padded copy, like tar's trailing zeros). Any other warning fails the archive.
  */
 import { ArchiveError, type ArchiveErrorCode } from "../archive-error.ts";
+import { heapLimitError, type HeapStage } from "./heap-limit.ts";
 import type { RunResult } from "./wasm-runner.ts";
 
 const RULES: ReadonlyArray<[RegExp, ArchiveErrorCode]> = [
@@ -46,13 +48,20 @@ export function messageLines(text: string): string[] {
 
 export interface FailureContext {
   archive: string;
+  /** Which run failed: it names the memory cap that applied (heap-limit.ts). */
+  stage: HeapStage;
   entry?: string;
   offset?: number;
   [key: string]: unknown;
 }
 
-/** One ArchiveError from 7-Zip's messages and how its run ended (exit code or thrown). */
+/**
+ * One ArchiveError from 7-Zip's messages and how its run ended (exit code or thrown). A run that was
+ * refused memory fails for that, whatever 7-Zip made of it ("Can't allocate required memory", a
+ * CNewException, an abort): ARCHIVE_LIMIT_MEMORY, never a claim that the archive is damaged.
+ */
 export function sevenZipError(what: string, messages: readonly string[], result: RunResult | undefined, ctx: FailureContext): ArchiveError {
+  if (result?.heapRefused !== undefined) return heapLimitError(result.heapRefused, ctx.stage, ctx.archive);
   const all = [...messages];
   if (result?.thrown !== undefined) all.push(result.thrown);
   if (result?.exitCode === 8) all.push("Not enough memory");

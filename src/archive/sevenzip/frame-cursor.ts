@@ -9,6 +9,8 @@
  *  - The end frame carries how 7-Zip ended: exit code 0 (or 1 with only tolerated warnings) is a
  *    clean end; another code or a thrown exception is an error classified from the messages.
  *  - The frames stopping without an end (the worker died) is an error too, never a short success.
+ *  - An error message right before the end frame is judged with the end frame's result: a run
+ *    refused memory (heap-limit.ts) is ARCHIVE_LIMIT_MEMORY whatever 7-Zip printed.
  */
 import { crc32 } from "node:zlib";
 import type { ArchiveError } from "../archive-error.ts";
@@ -76,18 +78,16 @@ export class FrameCursor {
         if (messageLines(this.text).some((l) => !isToleratedWarning(l))) this.failing = true;
         continue;
       }
-      if (this.failing) throw this.error(entry, "7-Zip reported an error");
-      if (frame.type === FRAME_DATA) {
-        if (frame.payload.length > 0) this.pending = frame.payload;
-      } else if (frame.type === FRAME_END) {
-        const result = JSON.parse(new TextDecoder().decode(frame.payload)) as RunResult;
+      if (frame.type === FRAME_END) {
+        // Read before judging a failure: how the run ended (e.g. refused memory) decides its code.
+        const result = (this.result = JSON.parse(new TextDecoder().decode(frame.payload)) as RunResult);
+        if (this.failing) throw this.error(entry, "7-Zip reported an error");
         const clean = result.thrown === undefined && (result.exitCode === 0 || (result.exitCode === 1 && this.onlyTolerated()));
-        if (!clean) {
-          this.result = result;
-          throw this.error(entry, "7-Zip could not extract the archive", [], result);
-        }
-        this.result = result;
+        if (!clean) throw this.error(entry, "7-Zip could not extract the archive");
+        continue;
       }
+      if (this.failing) throw this.error(entry, "7-Zip reported an error");
+      if (frame.type === FRAME_DATA && frame.payload.length > 0) this.pending = frame.payload;
     }
   }
 
@@ -99,6 +99,7 @@ export class FrameCursor {
   error(entry: string | undefined, what: string, extra: string[] = [], result = this.result): ArchiveError {
     return sevenZipError(what, [...messageLines(this.text), ...extra], result, {
       archive: this.archive,
+      stage: "extraction",
       ...(entry !== undefined ? { entry } : {}),
       offset: this.position,
     });

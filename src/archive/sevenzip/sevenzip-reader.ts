@@ -21,7 +21,8 @@
  *    and closes; `{ bytes }` (a nested archive held in memory) is passed to the worker once (a
  *    structured copy; none more inside it). Nothing is written to disk, no native code is loaded.
  *  - Bounded memory: the ring (2 MiB), one chunk in the consumer's hands, 7-Zip's own heap (its
- *    dictionary, capped by checkDictionary, and by WASM's 2 GiB whatever happens).
+ *    database and decoders: capped per run by options.heapLimits, heap-limit.ts, and by WASM's
+ *    2 GiB whatever happens; each entry's dictionary is checked by checkDictionary first).
  *  - The worker is terminated when files() ends (completion, error, the consumer stopping early),
  *    when opening fails, and by close() (idempotent); close() is needed only if files() was not run
  *    to its end.
@@ -34,6 +35,7 @@ import { isToleratedWarning, messageLines, sevenZipError } from "./diagnostics.t
 import { splitEntries } from "./entry-splitter.ts";
 import { FrameCursor } from "./frame-cursor.ts";
 import { probeHeaders, type ReadAt } from "./header-probe.ts";
+import type { HeapLimits } from "./heap-limit.ts";
 import { parseListing, type ListedEntry, type SevenZipEntryKind } from "./listing.ts";
 import { rar4SymlinkPaths } from "./rar4-links.ts";
 import { createRing, RingReader } from "./ring-buffer.ts";
@@ -64,6 +66,11 @@ export interface SevenZipOptions {
    * entry-count bomb fills memory (default: no limit but MAX_LISTING_BYTES).
    */
   maxEntries?: number;
+  /**
+   * Caps on 7-Zip's memory for the listing and the extraction (heap-limit.ts: heapLimits()); a run
+   * that needs more fails with ARCHIVE_LIMIT_MEMORY. Default: WASM's own 2 GiB.
+   */
+  heapLimits?: HeapLimits;
 }
 
 export interface SevenZipReader {
@@ -76,6 +83,8 @@ export interface SevenZipReader {
 }
 
 export type SevenZipSource = { path: string } | { bytes: Uint8Array };
+
+const NO_HEAP_CAP: HeapLimits = { listingBytes: 2 ** 31, extractionBytes: 2 ** 31 };
 
 export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar", options: SevenZipOptions): Promise<SevenZipReader> {
   const name = options.name;
@@ -107,10 +116,11 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
     worker = new SevenZipWorker();
     const module = await sevenZipModule();
     const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
-    let listed = interpretListing(await worker.list(module, node, probe.switchType, maxEntries), name, maxEntries);
+    const heap = options.heapLimits ?? NO_HEAP_CAP;
+    let listed = interpretListing(await worker.list(module, node, probe.switchType, maxEntries, heap.listingBytes), name, maxEntries);
     if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
     checkEntries(listed, options);
-    return new Reader(listed, worker, handle, name);
+    return new Reader(listed, worker, handle, name, heap.extractionBytes);
   } catch (err) {
     await worker?.terminate();
     await handle?.close();
@@ -139,7 +149,7 @@ function interpretListing(reply: ListedReply, name: string, maxEntries: number):
   const exitOk = result.exitCode === 0 || (result.exitCode === 1 && problems.length === 0);
   if (result.thrown !== undefined || !listing.opened || !exitOk || problems.length > 0) {
     const what = listing.opened ? "7-Zip reports problems in the archive" : "7-Zip cannot open the archive";
-    throw sevenZipError(what, problems, result, { archive: name });
+    throw sevenZipError(what, problems, result, { archive: name, stage: "listing" });
   }
   if (listing.archive.get("Encrypted") === "+") {
     throw new ArchiveError("ARCHIVE_ENCRYPTED", `${name} is encrypted`, { archive: name, reason: "encrypted" });
@@ -216,6 +226,7 @@ class Reader implements SevenZipReader {
     private readonly worker: SevenZipWorker,
     private readonly handle: FileHandle | undefined,
     private readonly name: string,
+    private readonly extractionHeapBytes: number,
   ) {
     this.entries = Object.freeze(listed.map(publicEntry));
   }
@@ -231,6 +242,7 @@ class Reader implements SevenZipReader {
     this.worker.extract(
       sab,
       this.listed.filter((e) => e.link).map((e) => e.path),
+      this.extractionHeapBytes,
     );
     const cursor = new FrameCursor(ring, this.name, () => this.worker.failure);
     try {

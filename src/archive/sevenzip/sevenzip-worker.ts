@@ -35,25 +35,31 @@ async function list(req: ListRequest): Promise<void> {
     if (overflow) throw new Error("listing stopped"); // ends 7-Zip's run (out of callMain)
     into.push(b.slice());
   };
-  const result = await runSevenZip(req.module, listArgs(req.switchType), req.source, {
-    stdout: (b) => keep(out, b),
-    stderr: (b) => keep(err, b),
-  });
+  const result = await runSevenZip(
+    req.module,
+    listArgs(req.switchType),
+    req.source,
+    { stdout: (b) => keep(out, b), stderr: (b) => keep(err, b) },
+    { maxHeapBytes: req.maxHeapBytes },
+  );
   reply({ type: "listed", stdout: decoder.decode(Buffer.concat(out)), stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: Math.max(0, records.count - 1) });
 }
 
-async function extract(ring: SharedArrayBuffer, exclude: string[]): Promise<void> {
+async function extract(ring: SharedArrayBuffer, exclude: string[], maxHeapBytes: number): Promise<void> {
   if (!opened) throw new Error("extract before list");
   const writer = new RingWriter(ring);
-  const result = await runSevenZip(opened.module, extractArgs(opened.switchType, exclude), opened.source, {
-    stdout: (b) => writer.write(FRAME_DATA, b),
-    stderr: (b) => writer.write(FRAME_TEXT, b),
-  });
+  const result = await runSevenZip(
+    opened.module,
+    extractArgs(opened.switchType, exclude),
+    opened.source,
+    { stdout: (b) => writer.write(FRAME_DATA, b), stderr: (b) => writer.write(FRAME_TEXT, b) },
+    { maxHeapBytes },
+  );
   writer.write(FRAME_END, new TextEncoder().encode(JSON.stringify(result)));
 }
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const req = event.data;
-  const job = req.type === "list" ? list(req) : extract(req.ring, req.exclude);
+  const job = req.type === "list" ? list(req) : extract(req.ring, req.exclude, req.maxHeapBytes);
   job.catch((err: unknown) => reply({ type: "failed", message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) }));
 };

@@ -29,6 +29,24 @@ export interface RunResult {
   exitCode?: number;
   /** What ended the run instead of an exit: a C++ exception type or an Emscripten abort. */
   thrown?: string;
+  /** 7-Zip's heap when the run ended, in bytes (WASM memory only grows: this is its peak). */
+  heapBytes?: number;
+  /** Set when 7-Zip asked to grow its heap past `maxHeapBytes` and was refused (the largest request). */
+  heapRefused?: HeapRefusal;
+}
+
+export interface HeapRefusal {
+  requestedBytes: number;
+  capBytes: number;
+}
+
+export interface RunLimits {
+  /**
+   * The most heap 7-Zip may grow to, in bytes. Emscripten grows the heap in steps of up to a fifth
+   * of its size, so the heap may end up to ~20% above this; a request for more is refused, and
+   * 7-Zip's allocation fails ("not enough memory" or a C++ CNewException).
+   */
+  maxHeapBytes?: number;
 }
 
 /** Where the archive appears inside 7-Zip's file system. */
@@ -39,9 +57,11 @@ interface Instance {
   callMain(args: string[]): number;
 }
 
-export async function runSevenZip(module: WebAssembly.Module, args: string[], source: NodeSource, sinks: RunSinks): Promise<RunResult> {
+export async function runSevenZip(module: WebAssembly.Module, args: string[], source: NodeSource, sinks: RunSinks, limits: RunLimits = {}): Promise<RunResult> {
   let memory: WebAssembly.Memory | undefined;
   let thrownType: string | undefined;
+  let heapRefused: HeapRefusal | undefined;
+  const maxHeap = limits.maxHeapBytes ?? Number.POSITIVE_INFINITY;
   let aborted: string | undefined;
   const encoder = new TextEncoder();
   const options = {
@@ -60,6 +80,17 @@ export async function runSevenZip(module: WebAssembly.Module, args: string[], so
         thrownType = memory ? typeName(memory, type) : undefined;
         cxaThrow(ptr, type, destructor);
       };
+      // Every growth of 7-Zip's heap goes through this import (malloc → sbrk → resize): the one
+      // place where its memory can be bounded. Refusing makes that malloc return NULL.
+      const resizeHeap = imports.env.emscripten_resize_heap as (requested: number) => number | boolean;
+      imports.env.emscripten_resize_heap = (requested: number) => {
+        const bytes = requested >>> 0;
+        if (bytes > maxHeap) {
+          heapRefused = { requestedBytes: Math.max(heapRefused?.requestedBytes ?? 0, bytes), capBytes: maxHeap };
+          return false;
+        }
+        return resizeHeap(requested);
+      };
       WebAssembly.instantiate(module, imports as unknown as Bun.WebAssembly.Imports).then((instance) => {
         memory = instance.exports.memory as WebAssembly.Memory;
         done(instance, module);
@@ -72,12 +103,17 @@ export async function runSevenZip(module: WebAssembly.Module, args: string[], so
   replaceWrite(FS, 1, sinks.stdout);
   replaceWrite(FS, 2, sinks.stderr);
   mountArchive(FS, "/in", ARCHIVE_PATH, source);
+  const ended = (result: RunResult): RunResult => ({
+    ...result,
+    ...(memory ? { heapBytes: memory.buffer.byteLength } : {}),
+    ...(heapRefused !== undefined ? { heapRefused } : {}),
+  });
   try {
-    return { exitCode: instance.callMain(args) };
+    return ended({ exitCode: instance.callMain(args) });
   } catch (err) {
-    if (thrownType !== undefined) return { thrown: `C++ exception ${thrownType}` };
-    if (aborted !== undefined) return { thrown: `abort: ${aborted}` };
-    return { thrown: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    if (thrownType !== undefined) return ended({ thrown: `C++ exception ${thrownType}` });
+    if (aborted !== undefined) return ended({ thrown: `abort: ${aborted}` });
+    return ended({ thrown: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
   }
 }
 

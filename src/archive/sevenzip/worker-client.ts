@@ -77,16 +77,16 @@ export class SevenZipWorker {
   }
 
   /** Runs the listing; resolves with 7-Zip's stdout/stderr and how it ended. */
-  list(module: WebAssembly.Module, source: NodeSource, switchType: string, maxEntries: number): Promise<ListedReply> {
+  list(module: WebAssembly.Module, source: NodeSource, switchType: string, maxEntries: number, maxHeapBytes: number): Promise<ListedReply> {
     if (this.gone) return Promise.reject(this.gone);
     const done = new Promise<ListedReply>((resolve, reject) => (this.pending = { resolve, reject }));
-    this.post({ type: "list", module, source, switchType, maxEntries });
+    this.post({ type: "list", module, source, switchType, maxEntries, maxHeapBytes });
     return done;
   }
 
   /** Starts the extraction into `ring`; its frames tell how it goes. */
-  extract(ring: SharedArrayBuffer, exclude: string[]): void {
-    this.post({ type: "extract", ring, exclude });
+  extract(ring: SharedArrayBuffer, exclude: string[], maxHeapBytes: number): void {
+    this.post({ type: "extract", ring, exclude, maxHeapBytes });
   }
 
   /** Calls `listener` once when the worker fails or exits (at once if it already has). */

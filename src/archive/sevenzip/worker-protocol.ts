@@ -2,9 +2,9 @@
  * Messages between the main thread (worker-client.ts) and the 7-Zip worker (sevenzip-worker.ts),
  * and the command lines the worker runs. Types and pure helpers only: both sides import this.
  *
- *   main → worker   { type: "list", module, source, switchType, maxEntries }
+ *   main → worker   { type: "list", module, source, switchType, maxEntries, maxHeapBytes }
  *   worker → main   { type: "listed", stdout, stderr, result, overflow }   (texts decoded as UTF-8)
- *   main → worker   { type: "extract", ring, exclude }
+ *   main → worker   { type: "extract", ring, exclude, maxHeapBytes }
  *   worker → ring   DATA frames (stdout), TEXT frames (stderr), one END frame (JSON RunResult)
  *   worker → main   { type: "failed", message }                  (the worker itself failed)
  */
@@ -19,6 +19,8 @@ export interface ListRequest {
   switchType: string;
   /** Stop 7-Zip once its listing has more entry records than this (the caller's entry limit). */
   maxEntries: number;
+  /** 7-Zip's heap cap for the listing (heap-limit.ts). */
+  maxHeapBytes: number;
 }
 
 export interface ExtractRequest {
@@ -26,6 +28,8 @@ export interface ExtractRequest {
   ring: SharedArrayBuffer;
   /** Paths (as listed) 7-Zip must not extract: links, which dsp skips anyway. */
   exclude: string[];
+  /** 7-Zip's heap cap for the extraction (heap-limit.ts). */
+  maxHeapBytes: number;
 }
 
 export type WorkerRequest = ListRequest | ExtractRequest;

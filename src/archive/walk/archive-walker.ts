@@ -30,6 +30,7 @@ import { detectFormat, HEAD_BYTES, type ArchiveFormat } from "../detect.ts";
 import { safeEntryPath } from "../entry-path.ts";
 import type { LimitTracker } from "../limits.ts";
 import { readTar } from "../tar/tar-reader.ts";
+import { heapLimits } from "../sevenzip/heap-limit.ts";
 import { openSevenZip, type SevenZipSource } from "../sevenzip/sevenzip-reader.ts";
 import { bufferToBytes } from "../zip/memory-source.ts";
 import { bytesSource, fileHandleSource, type RandomAccessSource } from "../zip/random-access-source.ts";
@@ -175,6 +176,7 @@ class Walker {
     const reader = await openSevenZip(source, format, {
       name: label,
       maxEntries: limits.entriesLeft,
+      heapLimits: heapLimits(limits.entriesLeft, limits.limits.maxDictionaryBytes),
       checkDictionary: (bytes, entry) => limits.checkDictionary(bytes, `${label} > ${entry}`),
     }).catch((err: unknown) => {
       // A listing stopped at the limit: counted here, so the message names the file's limit and key.

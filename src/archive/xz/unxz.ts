@@ -11,7 +11,7 @@
  *    whatever the expansion ratio.
  *  - Dictionary: every block's LZMA2 dictionary size goes to options.checkDictionary before its
  *    window is allocated (the pipeline passes LimitTracker.checkDictionary); without one, more than
- *    64 MiB (DEFAULT_ARCHIVE_LIMITS.maxDictionaryBytes, what xz -9 uses) is ARCHIVE_LIMIT_DICTIONARY.
+ *    128 MiB (DEFAULT_ARCHIVE_LIMITS.maxDictionaryBytes; xz -9 uses 64) is ARCHIVE_LIMIT_DICTIONARY.
  *    The window itself is min(dictionary, the block's declared uncompressed size).
  *  - Everything `xz -dc` reads: concatenated streams, stream padding (zero bytes in groups of 4)
  *    between and after them, any number of blocks, checks None / CRC32 / CRC64 / SHA-256 (verified:

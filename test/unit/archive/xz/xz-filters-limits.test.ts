@@ -60,7 +60,7 @@ describeEachEngine("dictionary limit", () => {
     expect(big.length).toBeLessThan(2000);
   });
 
-  test("refused by default (64 MiB) before any window is allocated or anything decoded", async () => {
+  test("refused by default (128 MiB) before any window is allocated or anything decoded", async () => {
     // Every LzWindow computes its size through LzWindow.sizeFor in its constructor: watch it.
     const sizeFor = LzWindow.sizeFor;
     const windows: number[] = [];
@@ -68,7 +68,7 @@ describeEachEngine("dictionary limit", () => {
     try {
       const err = await run(big, 100, { name: "big-dict.xz" }).catch((e) => e);
       expect(err.code).toBe("ARCHIVE_LIMIT_DICTIONARY");
-      expect(err.context).toMatchObject({ entry: "big-dict.xz", dictionaryBytes: 256 * MiB, allowed: 64 * MiB, bytesOut: 0 });
+      expect(err.context).toMatchObject({ entry: "big-dict.xz", dictionaryBytes: 256 * MiB, allowed: 128 * MiB, bytesOut: 0 });
       expect(windows).toEqual([]);
       await run(xzc(TEXT.subarray(0, 2000), "--lzma2=preset=1,dict=64MiB"));
       expect(windows).toEqual([64 * MiB]); // the spy works: an accepted dictionary does allocate
@@ -99,7 +99,7 @@ describeEachEngine("dictionary limit", () => {
     const tracker = new LimitTracker("in/big-dict.xz");
     const err = await run(big, 1000, { name: "big-dict.xz", checkDictionary: (b) => tracker.checkDictionary(b, "big-dict.xz") }).catch((e) => e);
     expect(err.code).toBe("ARCHIVE_LIMIT_DICTIONARY");
-    expect(err.message).toContain("DSP_ARCHIVE_MAX_DICTIONARY allows 67108864");
+    expect(err.message).toContain("DSP_ARCHIVE_MAX_DICTIONARY allows 134217728");
     expect(err.context.offset).toBeGreaterThan(0);
     const roomy = new LimitTracker("in/big-dict.xz", { maxDictionaryBytes: 256 * MiB });
     const ok = await run(big, 1000, { checkDictionary: (b) => roomy.checkDictionary(b) });
