@@ -66,85 +66,134 @@ export interface Listing {
 
 const UNIX_MODE = /(?:^|\s)([-dlcbps])[-rwxsStT]{9}$/;
 
+/** Parses a whole listing at once (the worker feeds ListingParser as the listing streams). */
 export function parseListing(stdout: string, archiveName: string): Listing {
-  const lines = stdout.split(/\r?\n/);
-  const archive = new Map<string, string>();
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const entries: ListedEntry[] = [];
-  let i = lines.findIndex((l) => l.startsWith("Listing archive: "));
-  if (i < 0) return { archive, errors, warnings, opened: false, entries };
+  const parser = new ListingParser(archiveName);
+  for (const line of stdout.split(/\r?\n/)) parser.line(line);
+  return parser.finish();
+}
 
-  // Archive block: from "--" to "----------"; messages sit under "ERRORS:"/"WARNINGS:" headings.
-  let heading: string[] | undefined;
-  let opened = false;
-  for (i += 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === "----------") {
-      opened = true;
-      i += 1;
-      break;
+/**
+ * The listing, one line at a time (without its line break), in the order 7-Zip prints it: only the
+ * entries are kept, never the text, so a listing of 100,000 entries costs their records, not the
+ * 14-35 MB of text and the millions of pieces 7-Zip writes it in. Throws ARCHIVE_CORRUPT from
+ * line() on a line a record cannot hold.
+ */
+export class ListingParser {
+  readonly archive = new Map<string, string>();
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  readonly entries: ListedEntry[] = [];
+  private phase: "preamble" | "archive" | "records" = "preamble";
+  private opened = false;
+  private heading: string[] | undefined;
+  private record: Map<string, string> | undefined;
+  /** A field printed with an empty value: its value is multi-line if the next line is "{". */
+  private pending: { into: Map<string, string>; key: string } | undefined;
+  /** Inside a multi-line value: its lines so far (until "}"). */
+  private multi: { into: Map<string, string>; key: string; lines: string[] } | undefined;
+
+  constructor(private readonly archiveName: string) {}
+
+  line(line: string): void {
+    if (this.multi) {
+      if (line === "}") {
+        this.multi.into.set(this.multi.key, this.multi.lines.join("\n"));
+        this.multi = undefined;
+      } else this.multi.lines.push(line);
+      return;
     }
-    if (line === "--" || line === "" || /^(Errors|Warnings): \d+$/.test(line)) continue;
-    if (line === "ERRORS:" || line === "ERROR:") heading = errors;
-    else if (line === "WARNINGS:" || line === "WARNING:") heading = warnings;
+    if (this.pending) {
+      const { into, key } = this.pending;
+      this.pending = undefined;
+      if (line === "{") {
+        this.multi = { into, key, lines: [] };
+        return;
+      }
+      into.set(key, "");
+    }
+    if (this.phase === "preamble") {
+      if (line.startsWith("Listing archive: ")) this.phase = "archive";
+    } else if (this.phase === "archive") this.archiveLine(line);
+    else this.recordLine(line);
+  }
+
+  /** The listing so far as complete: a multi-line value never closed is the empty value, and its lines are lines of the listing. */
+  finish(): Listing {
+    // Replaying may open another value that never closes: each round consumes at least its "{".
+    while (this.multi) {
+      const { into, key, lines } = this.multi;
+      this.multi = undefined;
+      into.set(key, "");
+      for (const l of ["{", ...lines]) this.line(l);
+    }
+    if (this.pending) {
+      this.pending.into.set(this.pending.key, "");
+      this.pending = undefined;
+    }
+    this.endRecord();
+    return { archive: this.archive, errors: this.errors, warnings: this.warnings, opened: this.opened, entries: this.entries };
+  }
+
+  /** Archive block: from "--" to "----------"; messages sit under "ERRORS:"/"WARNINGS:" headings. */
+  private archiveLine(line: string): void {
+    if (line === "----------") {
+      this.opened = true;
+      this.phase = "records";
+      this.heading = undefined;
+      return;
+    }
+    if (line === "--" || line === "" || /^(Errors|Warnings): \d+$/.test(line)) return;
+    if (line === "ERRORS:" || line === "ERROR:") this.heading = this.errors;
+    else if (line === "WARNINGS:" || line === "WARNING:") this.heading = this.warnings;
     else {
       const kv = splitField(line);
-      if (kv) i = setField(archive, kv, lines, i);
-      else (heading ?? errors).push(line);
+      if (kv) this.setField(this.archive, kv);
+      else (this.heading ?? this.errors).push(line);
     }
   }
-  if (!opened) return { archive, errors, warnings, opened, entries };
 
-  heading = undefined;
-  let record: Map<string, string> | undefined;
-  const finish = () => {
-    if (record) entries.push(toEntry(record, entries.length, archiveName));
-    record = undefined;
-  };
-  for (; i < lines.length; i++) {
-    const line = lines[i]!;
+  private recordLine(line: string): void {
     if (line === "") {
-      finish();
-      continue;
+      this.endRecord();
+      return;
     }
     const kv = splitField(line);
+    const record = this.record;
     if (record === undefined) {
       if (kv && kv[0] === "Path") {
-        record = new Map([kv]);
-        continue;
+        this.record = new Map([kv]);
+        return;
       }
       // After the records: summary lines ("Errors: 1", "Warnings: 1", "ERRORS:" + messages).
-      if (/^(Errors|Warnings): \d+$/.test(line)) continue;
+      if (/^(Errors|Warnings): \d+$/.test(line)) return;
       if (line === "ERRORS:" || line === "WARNINGS:") {
-        heading = line === "ERRORS:" ? errors : warnings;
-        continue;
+        this.heading = line === "ERRORS:" ? this.errors : this.warnings;
+        return;
       }
-      (heading ?? errors).push(line);
-      continue;
+      (this.heading ?? this.errors).push(line);
+      return;
     }
     if (!kv || record.has(kv[0])) {
-      throw new ArchiveError("ARCHIVE_CORRUPT", `${archiveName}: unexpected line in 7-Zip's listing of entry ${entries.length}`, {
-        archive: archiveName,
+      throw new ArchiveError("ARCHIVE_CORRUPT", `${this.archiveName}: unexpected line in 7-Zip's listing of entry ${this.entries.length}`, {
+        archive: this.archiveName,
         entry: record.get("Path"),
         line: line.slice(0, 200),
       });
     }
-    i = setField(record, kv, lines, i);
+    this.setField(record, kv);
   }
-  finish();
-  return { archive, errors, warnings, opened, entries };
-}
 
-/**
- * Stores the field of lines[at] and returns the index of its last line: `at`, or for a multi-line
- * value (an empty value, then "{", its lines, "}") the line "}". Without a closing "}" the value is
- * the empty one and the following lines stay lines of the listing.
- */
-function setField(into: Map<string, string>, [key, value]: [string, string], lines: string[], at: number): number {
-  const end = value === "" && lines[at + 1] === "{" ? lines.indexOf("}", at + 2) : -1;
-  into.set(key, end > 0 ? lines.slice(at + 2, end).join("\n") : value);
-  return end > 0 ? end : at;
+  private endRecord(): void {
+    if (this.record) this.entries.push(toEntry(this.record, this.entries.length, this.archiveName));
+    this.record = undefined;
+  }
+
+  /** An empty value may be a multi-line one (an empty value, then "{", its lines, "}"): decided by the next line. */
+  private setField(into: Map<string, string>, [key, value]: [string, string]): void {
+    if (value === "") this.pending = { into, key };
+    else into.set(key, value);
+  }
 }
 
 function splitField(line: string): [string, string] | undefined {

@@ -36,7 +36,7 @@ import { splitEntries } from "./entry-splitter.ts";
 import { FrameCursor } from "./frame-cursor.ts";
 import { probeHeaders, type ReadAt } from "./header-probe.ts";
 import type { HeapLimits } from "./heap-limit.ts";
-import { parseListing, type ListedEntry, type SevenZipEntryKind } from "./listing.ts";
+import type { ListedEntry, SevenZipEntryKind } from "./listing.ts";
 import { rar4SymlinkPaths } from "./rar4-links.ts";
 import { createRing, RingReader } from "./ring-buffer.ts";
 import { SevenZipWorker, sevenZipModule } from "./worker-client.ts";
@@ -117,7 +117,7 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
     const module = await sevenZipModule();
     const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
     const heap = options.heapLimits ?? NO_HEAP_CAP;
-    let listed = interpretListing(await worker.list(module, node, probe.switchType, maxEntries, heap.listingBytes), name, maxEntries);
+    let listed = interpretListing(await worker.list(module, node, probe.switchType, name, maxEntries, heap.listingBytes), name, maxEntries);
     if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
     checkEntries(listed, options);
     return new Reader(listed, worker, handle, name, heap.extractionBytes);
@@ -142,7 +142,9 @@ function interpretListing(reply: ListedReply, name: string, maxEntries: number):
       listingBytes: MAX_LISTING_BYTES,
     });
   }
-  const listing = parseListing(reply.stdout, name);
+  if (reply.parseError) throw new ArchiveError(reply.parseError.code, reply.parseError.message, reply.parseError.context);
+  const listing = reply.listing;
+  if (!listing) throw new Error(`${name}: the 7-Zip worker sent no listing`);
   const stderr = messageLines(reply.stderr);
   const { result } = reply;
   const problems = [...stderr.filter((l) => !isToleratedWarning(l)), ...listing.errors, ...listing.warnings.filter((l) => !isToleratedWarning(l))];

@@ -8,9 +8,12 @@
  * Must be listed as an entrypoint of the compiled binary (scripts/build.ts).
  */
 import { FRAME_DATA, FRAME_END, FRAME_TEXT, RingWriter } from "./ring-buffer.ts";
-import type { NodeSource } from "./archive-node.ts";
+import { heapView, type NodeSource } from "./archive-node.ts";
 import { runSevenZip } from "./wasm-runner.ts";
-import { extractArgs, listArgs, MAX_LISTING_BYTES, RecordCounter, type ListedReply, type ListRequest, type WorkerReply, type WorkerRequest } from "./worker-protocol.ts";
+import { isArchiveError } from "../archive-error.ts";
+import type { Listing } from "./listing.ts";
+import { ListingStream } from "./listing-stream.ts";
+import { extractArgs, listArgs, MAX_LISTING_BYTES, type ListedReply, type ListRequest, type WorkerReply, type WorkerRequest } from "./worker-protocol.ts";
 
 declare const self: Worker;
 
@@ -21,28 +24,62 @@ const reply = (message: WorkerReply) => self.postMessage(message);
 
 async function list(req: ListRequest): Promise<void> {
   opened = { module: req.module, source: req.source, switchType: req.switchType };
-  const out: Uint8Array[] = [];
+  const listing = new ListingStream(req.name);
   const err: Uint8Array[] = [];
-  let kept = 0;
+  let errBytes = 0;
   let overflow: ListedReply["overflow"] = false;
-  const records = new RecordCounter();
-  const keep = (into: Uint8Array[], b: Uint8Array) => {
-    kept += b.length;
-    if (kept > MAX_LISTING_BYTES) overflow = "bytes";
-    if (into === out) records.feed(b);
-    // The archive's own block has a "Path = " line too: one more record than entries is allowed.
-    if (records.count - 1 > req.maxEntries) overflow = "entries";
-    if (overflow) throw new Error("listing stopped"); // ends 7-Zip's run (out of callMain)
-    into.push(b.slice());
+  let parseError: ListedReply["parseError"];
+  const stop = () => {
+    throw new Error("listing stopped"); // ends 7-Zip's run (out of callMain)
   };
   const result = await runSevenZip(
     req.module,
     listArgs(req.switchType),
     req.source,
-    { stdout: (b) => keep(out, b), stderr: (b) => keep(err, b) },
+    {
+      stdout: (heap, offset, length) => {
+        if (overflow || parseError) stop();
+        try {
+          listing.feed(heap, offset, length);
+        } catch (e) {
+          parseError = asParseError(e);
+          stop();
+        }
+        if (listing.bytes + errBytes > MAX_LISTING_BYTES) overflow = "bytes";
+        else if (listing.entries > req.maxEntries) overflow = "entries";
+        if (overflow) stop();
+      },
+      stderr: (heap, offset, length) => {
+        errBytes += length;
+        if (listing.bytes + errBytes > MAX_LISTING_BYTES) {
+          overflow = "bytes";
+          stop();
+        }
+        err.push(heapView(heap, offset, length).slice());
+      },
+    },
     { maxHeapBytes: req.maxHeapBytes },
   );
-  reply({ type: "listed", stdout: decoder.decode(Buffer.concat(out)), stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: Math.max(0, records.count - 1) });
+  let parsed: Listing | undefined;
+  if (!overflow && !parseError) {
+    try {
+      parsed = listing.end();
+    } catch (e) {
+      parseError = asParseError(e);
+    }
+    // The last staged text is parsed only at the end: the limit applies to it too.
+    if (listing.entries > req.maxEntries) {
+      overflow = "entries";
+      parsed = undefined;
+    }
+  }
+  reply({ type: "listed", listing: parsed, stderr: decoder.decode(Buffer.concat(err)), result, overflow, records: listing.entries, parseError });
+}
+
+/** The parser's ArchiveError as data (a class does not survive postMessage); anything else is a bug, rethrown. */
+function asParseError(e: unknown): NonNullable<ListedReply["parseError"]> {
+  if (!isArchiveError(e)) throw e;
+  return { code: e.code, message: e.message, context: e.context };
 }
 
 async function extract(ring: SharedArrayBuffer, exclude: string[], maxHeapBytes: number): Promise<void> {
@@ -52,7 +89,10 @@ async function extract(ring: SharedArrayBuffer, exclude: string[], maxHeapBytes:
     opened.module,
     extractArgs(opened.switchType, exclude),
     opened.source,
-    { stdout: (b) => writer.write(FRAME_DATA, b), stderr: (b) => writer.write(FRAME_TEXT, b) },
+    {
+      stdout: (heap, offset, length) => writer.write(FRAME_DATA, heapView(heap, offset, length)),
+      stderr: (heap, offset, length) => writer.write(FRAME_TEXT, heapView(heap, offset, length)),
+    },
     { maxHeapBytes },
   );
   writer.write(FRAME_END, new TextEncoder().encode(JSON.stringify(result)));

@@ -5,7 +5,7 @@
  * Why these hooks:
  *  - stdout/stderr: Emscripten's `Module.stdout` is called once per byte; instead the standard
  *    streams' `write(buffer, offset, length)` operations are replaced after start-up, so a 256 KiB
- *    write of 7-Zip is one call with a view into the WASM heap (copied once, by the sink).
+ *    write of 7-Zip is one call with its place in the WASM heap (copied once, by the sink).
  *  - stdin always reads end-of-file: 7-Zip never waits on a prompt (and dsp always passes -p).
  *  - C++ exceptions: this build cannot catch them; a `throw` in 7-Zip unwinds out of `callMain` as
  *    a JS exception holding a pointer. The thrown type's name is read from its type_info (e.g.
@@ -17,11 +17,16 @@
  * (archive-node.ts); 7-Zip's own file system is in memory and receives nothing (data goes to stdout).
  */
 import SevenZip from "7z-wasm";
-import { heapView, mountArchive, type EmscriptenFS, type NodeSource, type StreamOps } from "./archive-node.ts";
+import { mountArchive, type EmscriptenFS, type NodeSource, type StreamOps } from "./archive-node.ts";
 
+/**
+ * Where 7-Zip's output goes: `length` bytes of `heap` at `offset`, valid only during the call. Given
+ * as a place rather than a view because 7-Zip writes its listing in millions of tiny pieces, and a
+ * view object per piece was most of the garbage of listing a large archive (heapView() for a view).
+ */
 export interface RunSinks {
-  stdout(bytes: Uint8Array): void;
-  stderr(bytes: Uint8Array): void;
+  stdout(heap: Int8Array, offset: number, length: number): void;
+  stderr(heap: Int8Array, offset: number, length: number): void;
 }
 
 export interface RunResult {
@@ -69,8 +74,8 @@ export async function runSevenZip(module: WebAssembly.Module, args: string[], so
     stdin: () => null,
     stdout: () => {},
     stderr: () => {},
-    print: (text: string) => sinks.stderr(encoder.encode(`${text}\n`)),
-    printErr: (text: string) => sinks.stderr(encoder.encode(`${text}\n`)),
+    print: (text: string) => toSink(sinks.stderr, encoder.encode(`${text}\n`)),
+    printErr: (text: string) => toSink(sinks.stderr, encoder.encode(`${text}\n`)),
     onAbort: (what: unknown) => {
       aborted = String(what);
     },
@@ -117,12 +122,18 @@ export async function runSevenZip(module: WebAssembly.Module, args: string[], so
   }
 }
 
-function replaceWrite(FS: EmscriptenFS, fd: number, sink: (bytes: Uint8Array) => void): void {
+type Sink = RunSinks["stdout"];
+
+function toSink(sink: Sink, bytes: Uint8Array): void {
+  sink(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+}
+
+function replaceWrite(FS: EmscriptenFS, fd: number, sink: Sink): void {
   const stream = FS.getStream(fd);
   if (!stream) throw new Error(`7-Zip's file descriptor ${fd} is not open`);
   const ops: StreamOps = {
     write(_s, buffer, offset, length) {
-      if (length > 0) sink(heapView(buffer, offset, length));
+      if (length > 0) sink(buffer, offset, length);
       return length;
     },
   };

@@ -76,11 +76,11 @@ export class SevenZipWorker {
     this.worker.onerror = (event) => this.fail(new Error(`7-Zip worker failed: ${event.message}`));
   }
 
-  /** Runs the listing; resolves with 7-Zip's stdout/stderr and how it ended. */
-  list(module: WebAssembly.Module, source: NodeSource, switchType: string, maxEntries: number, maxHeapBytes: number): Promise<ListedReply> {
+  /** Runs the listing; resolves with the parsed listing, 7-Zip's stderr and how it ended. */
+  list(module: WebAssembly.Module, source: NodeSource, switchType: string, name: string, maxEntries: number, maxHeapBytes: number): Promise<ListedReply> {
     if (this.gone) return Promise.reject(this.gone);
     const done = new Promise<ListedReply>((resolve, reject) => (this.pending = { resolve, reject }));
-    this.post({ type: "list", module, source, switchType, maxEntries, maxHeapBytes });
+    this.post({ type: "list", module, source, switchType, name, maxEntries, maxHeapBytes });
     return done;
   }
 

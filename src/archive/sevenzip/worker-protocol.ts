@@ -2,13 +2,16 @@
  * Messages between the main thread (worker-client.ts) and the 7-Zip worker (sevenzip-worker.ts),
  * and the command lines the worker runs. Types and pure helpers only: both sides import this.
  *
- *   main → worker   { type: "list", module, source, switchType, maxEntries, maxHeapBytes }
- *   worker → main   { type: "listed", stdout, stderr, result, overflow }   (texts decoded as UTF-8)
+ *   main → worker   { type: "list", module, source, switchType, name, maxEntries, maxHeapBytes }
+ *   worker → main   { type: "listed", listing, stderr, result, overflow, records, parseError }
+ *                   (the listing is parsed in the worker as it streams: listing-stream.ts)
  *   main → worker   { type: "extract", ring, exclude, maxHeapBytes }
  *   worker → ring   DATA frames (stdout), TEXT frames (stderr), one END frame (JSON RunResult)
  *   worker → main   { type: "failed", message }                  (the worker itself failed)
  */
+import type { ArchiveErrorCode, ArchiveErrorContext } from "../archive-error.ts";
 import type { NodeSource } from "./archive-node.ts";
+import type { Listing } from "./listing.ts";
 import type { RunResult } from "./wasm-runner.ts";
 import { ARCHIVE_PATH } from "./wasm-runner.ts";
 
@@ -17,7 +20,9 @@ export interface ListRequest {
   module: WebAssembly.Module;
   source: NodeSource;
   switchType: string;
-  /** Stop 7-Zip once its listing has more entry records than this (the caller's entry limit). */
+  /** Names the archive in the parser's messages. */
+  name: string;
+  /** Stop 7-Zip once its listing has more entries than this (the caller's entry limit). */
   maxEntries: number;
   /** 7-Zip's heap cap for the listing (heap-limit.ts). */
   maxHeapBytes: number;
@@ -36,7 +41,8 @@ export type WorkerRequest = ListRequest | ExtractRequest;
 
 export interface ListedReply {
   type: "listed";
-  stdout: string;
+  /** The parsed listing; undefined when it was stopped (overflow) or could not be parsed (parseError). */
+  listing: Listing | undefined;
   stderr: string;
   result: RunResult;
   /**
@@ -44,44 +50,18 @@ export interface ListedReply {
    * or had more than maxEntries entry records ("entries"); false when it ran to its end.
    */
   overflow: false | "bytes" | "entries";
-  /** Entry records seen (lines starting "Path = ", less the archive's own). */
+  /** Entries parsed before the listing ended or was stopped. */
   records: number;
+  /** The listing had a line no record can hold (ListingParser): the ArchiveError, as data. */
+  parseError?: { code: ArchiveErrorCode; message: string; context: ArchiveErrorContext };
 }
 
 /**
- * Counts the lines that start with "Path = " in a byte stream fed in pieces (7-Zip writes its
- * listing in buffers that may split a line anywhere). Each listed entry starts with one; so does
- * the archive's own block, and a comment may hold more: an over-count only stops a listing early.
- */
-export class RecordCounter {
-  private static readonly START = new TextEncoder().encode("Path = ");
-  count = 0;
-  /** Bytes of START matched at the start of the current line; -1: this line is not a record's start. */
-  private matched = 0;
-
-  feed(bytes: Uint8Array): void {
-    const start = RecordCounter.START;
-    let matched = this.matched;
-    for (let i = 0; i < bytes.length; i++) {
-      const c = bytes[i]!;
-      if (c === 0x0a) matched = 0;
-      else if (matched >= 0) {
-        if (c !== start[matched]) matched = -1;
-        else if (++matched === start.length) {
-          this.count += 1;
-          matched = -1;
-        }
-      }
-    }
-    this.matched = matched;
-  }
-}
-
-/**
- * The most listing text kept, whatever the entry limit (about 200,000 entries at ~300 bytes each):
- * an archive of few entries with enormous listings (names up to the key limit, comments) must not
- * grow the worker without bound either. The entry limit itself stops the listing first
- * (ListRequest.maxEntries): a 60 KB 7z of 100,000 empty files took dsp to 460 MiB before it did.
+ * The most listing text read, whatever the entry limit (about 200,000 entries at ~300 bytes each):
+ * the text is parsed as it streams and not kept, but a listing of few entries with enormous values
+ * (names up to the key limit, comments, one endless line) must not grow the worker's records or
+ * its partial line without bound either. The entry limit itself stops a listing of many entries
+ * first (ListRequest.maxEntries).
  */
 export const MAX_LISTING_BYTES = 64 * 1024 * 1024;
 

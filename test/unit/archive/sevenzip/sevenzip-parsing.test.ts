@@ -4,7 +4,7 @@ import { isArchiveError } from "../../../../src/archive/archive-error.ts";
 import { classify } from "../../../../src/archive/sevenzip/diagnostics.ts";
 import { encodedHeaderCoders } from "../../../../src/archive/sevenzip/header-probe.ts";
 import { parseListing } from "../../../../src/archive/sevenzip/listing.ts";
-import { RecordCounter } from "../../../../src/archive/sevenzip/worker-protocol.ts";
+import { ListingStream } from "../../../../src/archive/sevenzip/listing-stream.ts";
 import { parseMethod, parseSize } from "../../../../src/archive/sevenzip/method.ts";
 import { createRing, FRAME_DATA, FRAME_END, FRAME_TEXT, RingReader, RingWriter } from "../../../../src/archive/sevenzip/ring-buffer.ts";
 
@@ -189,15 +189,83 @@ test("ring: frames in order across the wrap-around, payloads intact, large write
   expect(await r.next()).toBeUndefined();
 });
 
-test("RecordCounter: lines starting \"Path = \", whatever the pieces the listing arrives in", () => {
-  const text = new TextEncoder().encode(`Listing archive: x\n--\nPath = x\nType = 7z\n----------\nPath = a\nSize = 1\n\nPath = b/Path = c\nSize = 2\nXPath = d\n`);
-  for (let cut = 0; cut <= text.length; cut++) {
-    const c = new RecordCounter();
-    c.feed(text.subarray(0, cut));
-    c.feed(text.subarray(cut));
-    expect([cut, c.count]).toEqual([cut, 3]); // the archive's own Path line, a, b (not "XPath", not mid-line)
-  }
-  const bytewise = new RecordCounter();
-  for (const b of text) bytewise.feed(Uint8Array.of(b));
-  expect(bytewise.count).toBe(3);
+describe("listing stream (the worker's side: pieces in, entries out)", () => {
+  const text = [
+    "7-Zip 24.09 banner",
+    "",
+    "Listing archive: /in/archive",
+    "--",
+    "Path = /in/archive",
+    "Type = 7z",
+    "Comment = ",
+    "{",
+    "line one",
+    "Path = not a record",
+    "}",
+    "",
+    "----------",
+    "Path = dir/na\u00efve \u6587\u4ef6.txt",
+    "Size = 6",
+    "Attributes = A -rw-r--r--",
+    "CRC = 0A1B2C3D",
+    "",
+    "Path = b.csv",
+    "Size = 2",
+    "",
+  ].join("\n");
+  const bytes = new TextEncoder().encode(text);
+  const expected = parseListing(text, "x");
+
+  test("the same listing as parsed whole, wherever the pieces cut it (inside a line, inside a UTF-8 sequence)", () => {
+    expect(expected.entries.map((e) => e.path)).toEqual(["dir/na\u00efve \u6587\u4ef6.txt", "b.csv"]);
+    expect(expected.archive.get("Comment")).toBe("line one\nPath = not a record");
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const s = new ListingStream("x");
+      s.feed(bytes.subarray(0, cut));
+      s.feed(bytes.subarray(cut));
+      expect([cut, s.end()]).toEqual([cut, expected]);
+    }
+    const bytewise = new ListingStream("x");
+    for (const b of bytes) bytewise.feed(Uint8Array.of(b));
+    expect(bytewise.end()).toEqual(expected);
+    expect(bytewise.bytes).toBe(bytes.length);
+  });
+
+  test("fed as places in a WASM heap (Int8Array, offset, length), in pieces below and above the copy-loop size", () => {
+    const heap = new Int8Array(bytes.length + 100);
+    heap.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length), 37);
+    for (const size of [1, 3, 63, 64, 65, 200]) {
+      const s = new ListingStream("x");
+      for (let at = 0; at < bytes.length; at += size) s.feed(heap, 37 + at, Math.min(size, bytes.length - at));
+      expect([size, s.end()]).toEqual([size, expected]);
+    }
+  });
+
+  test("CRLF line ends, and a listing larger than the staging buffer: every entry, counted as they complete", () => {
+    const records = Array.from({ length: 5000 }, (_, i) => `Path = f${i}.txt\r\nSize = ${i}\r\n\r\n`).join("");
+    const s = new ListingStream("x");
+    s.feed(new TextEncoder().encode(`Listing archive: a\r\n--\r\nPath = a\r\n----------\r\n`));
+    const body = new TextEncoder().encode(records);
+    s.feed(body.subarray(0, 100_000));
+    const midway = s.entries;
+    expect(midway).toBeGreaterThan(0); // parsed as it streams, not at the end
+    expect(midway).toBeLessThan(5000);
+    s.feed(body.subarray(100_000));
+    const listing = s.end();
+    expect(listing.entries.length).toBe(5000);
+    expect(listing.entries[4999]).toMatchObject({ path: "f4999.txt", size: 4999, kind: "file" });
+  });
+
+  test("a line no record can hold throws the parser's ARCHIVE_CORRUPT from feed or end", () => {
+    const s = new ListingStream("bad.7z");
+    const bad = new TextEncoder().encode("Listing archive: a\n--\n----------\nPath = a\nnot a field\n");
+    let err: unknown;
+    try {
+      s.feed(bad);
+      s.end();
+    } catch (e) {
+      err = e;
+    }
+    expect(isArchiveError(err, "ARCHIVE_CORRUPT")).toBe(true);
+  });
 });
