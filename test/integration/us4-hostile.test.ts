@@ -237,6 +237,26 @@ test("a 7z of 100,000 empty files (~60 KB) fails with ARCHIVE_LIMIT_ENTRIES, 7-Z
   expect(await bucket.keys()).toEqual([]);
 }, 240_000);
 
+test("RAR entry-count bombs: 100,000 empty files fail with ARCHIVE_LIMIT_ENTRIES, 1,000,000 with ARCHIVE_LIMIT_MEMORY (7-Zip reads every header first), RSS bounded", async () => {
+  const bucket = await newBucket("entriesrar");
+  const wd = makeWorkDir("entriesrar");
+  const empty = (n: number) => buildRar5(Array.from({ length: n }, (_, i) => ({ name: i.toString(36), data: new Uint8Array(0) })));
+  writeFileSync(join(wd.watch, "many.rar"), empty(100_000));
+  writeFileSync(join(wd.watch, "million.rar"), empty(1_000_000));
+  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
+  for (const file of ["many.rar", "million.rar"]) await dsp.waitFor((l) => l.msg === "failed" && l.file === file, `${file} failed`, 120_000);
+  const peak = peakRss(dsp.pid);
+  expect(await dsp.stop()).toBe(0);
+  console.log(`RAR entry-count bombs: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  expect(sidecar(wd, "many.rar").error.reason).toBe("ARCHIVE_LIMIT_ENTRIES");
+  expect(sidecar(wd, "many.rar").error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES allows 10000");
+  expect(sidecar(wd, "million.rar").error.reason).toBe("ARCHIVE_LIMIT_MEMORY");
+  expect(sidecar(wd, "million.rar").error.details).toContain("to read the archive's headers");
+  // Two 7-Zip workers at once; ~225 MiB. Before 7-Zip's heap was capped: 340 MiB.
+  expect(peak).toBeLessThan(280 * MiB);
+  expect(await bucket.keys()).toEqual([]);
+}, 240_000);
+
 test("a RAR of 100,000 folders with the entry limit raised to let it through: 7-Zip's listing is parsed as it streams, RSS bounded", async () => {
   const bucket = await newBucket("rarlisting");
   const wd = makeWorkDir("rarlisting");
