@@ -206,7 +206,12 @@ test("the hostile corpus: each case ends in the error folder with its reason or 
   expect(readdirSync(wd.root).filter((n) => n.includes("escape") || n.includes("evil"))).toEqual([]);
   expect(await bucket.multipartUploads()).toEqual([]);
   console.log(`hostile corpus: ${cases.length} cases, peak RSS ${(peak / MiB).toFixed(0)} MiB`);
-  expect(peak).toBeLessThan(256 * MiB);
+  // Sixteen files at once (DSP_PARALLEL_FILES): several bombs decoding together, 7-Zip workers, and
+  // the 10,000 uploads and deletions of many-entries.tar.gz, whose request garbage waits for the
+  // collector. 210-271 MiB over 13 runs on 2026-11-29 (a bound of 256 MiB failed once, on the
+  // binary of the previous stop too: collector timing, not growth). A blow-up (a bomb expanded in
+  // memory, a listing kept whole) is hundreds of MiB to GiB above this.
+  expect(peak).toBeLessThan(320 * MiB);
   expect(
     await settledViolations(bucket, {
       watch: wd.watch,
