@@ -129,6 +129,11 @@ export async function runArchiveJob(
     }
     const objects = await uploader.finish();
 
+    // The new manifest replaces the old one, the only place that lists the previous version's
+    // objects: the ones this version no longer has are recorded first, so that a crash from here
+    // on removes them with the rest (the kill loop found them left behind, listed nowhere).
+    const stale = [...previous].filter((old) => !keys.has(old));
+    await Promise.all(stale.map((old) => store.archiveKey(relPath, old)));
     const manifest = buildManifest(relPath, fp, objects, skipped, new Date(deps.now()));
     const body = new TextEncoder().encode(JSON.stringify(manifest));
     const written = await uploadObject(
@@ -137,11 +142,8 @@ export async function runArchiveJob(
       singlePart(body, { partSize: deps.partSize, budget: deps.budget, signal: deps.upload.retry.signal, crc32: deps.crc32 }),
     );
     failpoint("archive-manifest-written");
-    let stale = 0;
-    for (const old of previous) {
-      if (keys.has(old)) continue;
+    for (const old of stale) {
       await withRetry(deps.upload.retry, { what: "DeleteObject", context: { file: relPath, key: old } }, (signal) => deps.upload.s3.deleteObject(old, signal));
-      stale++;
     }
     if (!sameFingerprint(fingerprintOf(await handle.stat({ bigint: true })), file.fp)) throw new DspError("SOURCE_CHANGED", "the archive changed while it was read", { file: relPath });
     const verifiedAt = deps.now();
@@ -155,7 +157,7 @@ export async function runArchiveJob(
       objects: objects.length,
       object_bytes: objects.reduce((s, o) => s + o.size, 0),
       skipped: skipped.length || undefined,
-      stale_removed: stale || undefined,
+      stale_removed: stale.length || undefined,
       entries: limits.entries,
       duration_ms: deps.now() - started,
       durable_ms: deps.now() - verifiedAt,
