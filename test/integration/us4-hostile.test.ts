@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { newBucket } from "../harness/bucket.ts";
 import { dspEnv } from "../harness/dsp-env.ts";
-import { startDsp } from "../harness/dsp-process.ts";
+import { startDsp, type LogLine } from "../harness/dsp-process.ts";
 import { settledViolations } from "../harness/invariants.ts";
 import { peakRss } from "../harness/proc-stats.ts";
 import { makeWorkDir } from "../harness/workdir.ts";
@@ -36,8 +36,7 @@ function gzipOf(deflate: Uint8Array, crc: number, size: number): Uint8Array {
   return concat([Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3), deflate, trailer]);
 }
 
-/** A shell pipeline's output (the real compressors make the bombs). */
-/** A 7z (made by 7zz) of `n` empty files in folders of 1,000. */
+/** A 7z (made by 7zz, so its header is compressed as 7-Zip writes it) of `n` empty files in folders of 1,000. */
 function sevenZipOfEmptyFiles(n: number): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "dsp-7z-entries-"));
   try {
@@ -53,6 +52,26 @@ function sevenZipOfEmptyFiles(n: number): Uint8Array {
   }
 }
 
+/**
+ * Writes `files` into a fresh watched folder, runs dsp until each one settled ("uploaded" or
+ * "failed"), stops it, and returns its peak RSS (logged under `what`) with the settling lines.
+ */
+async function settleMeasured(name: string, what: string, files: Record<string, Uint8Array>, env: Record<string, string> = {}) {
+  const bucket = await newBucket(name);
+  const wd = makeWorkDir(name);
+  for (const [file, bytes] of Object.entries(files)) writeFileSync(join(wd.watch, file), bytes);
+  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO", ...env }) });
+  const settled = new Map<string, LogLine>();
+  for (const file of Object.keys(files)) {
+    settled.set(file, await dsp.waitFor((l) => (l.msg === "uploaded" || l.msg === "failed") && l.file === file, `${file} settled`, 180_000));
+  }
+  const peak = peakRss(dsp.pid);
+  expect(await dsp.stop()).toBe(0);
+  console.log(`${what}: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  return { bucket, wd, peak, settled };
+}
+
+/** A shell pipeline's output (the real compressors make the bombs). */
 function sh(cmd: string): Uint8Array {
   const r = Bun.spawnSync(["bash", "-c", cmd], { stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd}: ${r.stderr.toString()}`);
@@ -225,14 +244,7 @@ test("the hostile corpus: each case ends in the error folder with its reason or 
 
 
 test("a 7z of 100,000 empty files (~60 KB) fails with ARCHIVE_LIMIT_ENTRIES, 7-Zip's listing stopped at the limit, RSS bounded", async () => {
-  const bucket = await newBucket("entries7z");
-  const wd = makeWorkDir("entries7z");
-  writeFileSync(join(wd.watch, "entries-bomb.7z"), sevenZipOfEmptyFiles(100_000));
-  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
-  await dsp.waitFor((l) => l.msg === "failed" && l.file === "entries-bomb.7z", "the 7z failed", 120_000);
-  const peak = peakRss(dsp.pid);
-  expect(await dsp.stop()).toBe(0);
-  console.log(`7z of 100,000 entries: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  const { bucket, wd, peak } = await settleMeasured("entries7z", "7z of 100,000 entries", { "entries-bomb.7z": sevenZipOfEmptyFiles(100_000) });
   const error = sidecar(wd, "entries-bomb.7z").error;
   expect(error.reason).toBe("ARCHIVE_LIMIT_ENTRIES");
   expect(error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES allows 10000");
@@ -243,16 +255,8 @@ test("a 7z of 100,000 empty files (~60 KB) fails with ARCHIVE_LIMIT_ENTRIES, 7-Z
 }, 240_000);
 
 test("RAR entry-count bombs: 100,000 empty files fail with ARCHIVE_LIMIT_ENTRIES, 1,000,000 with ARCHIVE_LIMIT_MEMORY (7-Zip reads every header first), RSS bounded", async () => {
-  const bucket = await newBucket("entriesrar");
-  const wd = makeWorkDir("entriesrar");
   const empty = (n: number) => buildRar5(Array.from({ length: n }, (_, i) => ({ name: i.toString(36), data: new Uint8Array(0) })));
-  writeFileSync(join(wd.watch, "many.rar"), empty(100_000));
-  writeFileSync(join(wd.watch, "million.rar"), empty(1_000_000));
-  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
-  for (const file of ["many.rar", "million.rar"]) await dsp.waitFor((l) => l.msg === "failed" && l.file === file, `${file} failed`, 120_000);
-  const peak = peakRss(dsp.pid);
-  expect(await dsp.stop()).toBe(0);
-  console.log(`RAR entry-count bombs: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  const { bucket, wd, peak } = await settleMeasured("entriesrar", "RAR entry-count bombs", { "many.rar": empty(100_000), "million.rar": empty(1_000_000) });
   expect(sidecar(wd, "many.rar").error.reason).toBe("ARCHIVE_LIMIT_ENTRIES");
   expect(sidecar(wd, "many.rar").error.details).toContain("DSP_ARCHIVE_MAX_ENTRIES allows 10000");
   expect(sidecar(wd, "million.rar").error.reason).toBe("ARCHIVE_LIMIT_MEMORY");
@@ -263,31 +267,19 @@ test("RAR entry-count bombs: 100,000 empty files fail with ARCHIVE_LIMIT_ENTRIES
 }, 240_000);
 
 test("a RAR of 100,000 folders with the entry limit raised to let it through: 7-Zip's listing is parsed as it streams, RSS bounded", async () => {
-  const bucket = await newBucket("rarlisting");
-  const wd = makeWorkDir("rarlisting");
-  writeFileSync(join(wd.watch, "folders.rar"), buildRar5(Array.from({ length: 100_000 }, (_, i) => ({ name: `d${i}`, directory: true }))));
-  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO", DSP_ARCHIVE_MAX_ENTRIES: "200000" }) });
-  const done = await dsp.waitFor((l) => (l.msg === "uploaded" || l.msg === "failed") && l.file === "folders.rar", "the RAR settled", 180_000);
-  const peak = peakRss(dsp.pid);
-  expect(await dsp.stop()).toBe(0);
-  console.log(`RAR of 100,000 folders, all listed: peak RSS ${(peak / MiB).toFixed(0)} MiB`);
-  expect(done.msg).toBe("uploaded");
+  const folders = buildRar5(Array.from({ length: 100_000 }, (_, i) => ({ name: `d${i}`, directory: true })));
+  const { peak, settled } = await settleMeasured("rarlisting", "RAR of 100,000 folders, all listed", { "folders.rar": folders }, { DSP_ARCHIVE_MAX_ENTRIES: "200000" });
+  expect(settled.get("folders.rar")?.msg).toBe("uploaded");
   // When every piece 7-Zip writes the listing in (a field or less) was kept, then joined and
   // parsed whole, this run peaked at 798 MiB; now ~260 MiB.
   expect(peak).toBeLessThan(400 * MiB);
 }, 240_000);
 
 test("a 7z of 3,000,000 empty files fails with ARCHIVE_LIMIT_MEMORY while 7-Zip reads its header: 7-Zip's memory is capped, RSS bounded", async () => {
-  const bucket = await newBucket("heap7z");
-  const wd = makeWorkDir("heap7z");
   // Short names keep the file small (33 MB, a plain header). 7-Zip builds its whole database before
   // it lists a single entry, so the entry limit cannot stop it: only the cap on its heap can.
-  writeFileSync(join(wd.watch, "header-bomb.7z"), plainHeaderSevenZip(3_000_000, (i) => i.toString(36)));
-  const dsp = startDsp({ env: dspEnv(bucket, wd, { DSP_LOG_LEVEL: "INFO" }) });
-  await dsp.waitFor((l) => l.msg === "failed" && l.file === "header-bomb.7z", "the 7z failed", 120_000);
-  const peak = peakRss(dsp.pid);
-  expect(await dsp.stop()).toBe(0);
-  console.log(`7z of 3,000,000 entries (plain header): peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+  const bomb = plainHeaderSevenZip(3_000_000, (i) => i.toString(36));
+  const { bucket, wd, peak } = await settleMeasured("heap7z", "7z of 3,000,000 entries (plain header)", { "header-bomb.7z": bomb });
   const error = sidecar(wd, "header-bomb.7z").error;
   expect(error.reason).toBe("ARCHIVE_LIMIT_MEMORY");
   expect(error.details).toContain("to read the archive's headers");

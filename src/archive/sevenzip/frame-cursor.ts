@@ -96,8 +96,8 @@ export class FrameCursor {
     return lines.length > 0 && lines.every(isToleratedWarning);
   }
 
-  error(entry: string | undefined, what: string, extra: string[] = [], result = this.result): ArchiveError {
-    return sevenZipError(what, [...messageLines(this.text), ...extra], result, {
+  error(entry: string | undefined, what: string, extra: string[] = []): ArchiveError {
+    return sevenZipError(what, [...messageLines(this.text), ...extra], this.result, {
       archive: this.archive,
       stage: "extraction",
       ...(entry !== undefined ? { entry } : {}),

@@ -37,6 +37,9 @@ export interface HeapLimits {
   extractionBytes: number;
 }
 
+/** No cap but WASM's own (a reader opened without heapLimits). */
+export const NO_HEAP_CAP: Readonly<HeapLimits> = Object.freeze({ listingBytes: WASM_MAX, extractionBytes: WASM_MAX });
+
 /** The caps for an archive read with `entriesLeft` entries still allowed and this dictionary limit. */
 export function heapLimits(entriesLeft: number, maxDictionaryBytes: number): HeapLimits {
   const listingBytes = Math.min(WASM_MAX, LISTING_BASE_BYTES + entriesLeft * BYTES_PER_ENTRY);

@@ -35,7 +35,7 @@ import { isToleratedWarning, messageLines, sevenZipError } from "./diagnostics.t
 import { splitEntries } from "./entry-splitter.ts";
 import { FrameCursor } from "./frame-cursor.ts";
 import { probeHeaders, type ReadAt } from "./header-probe.ts";
-import type { HeapLimits } from "./heap-limit.ts";
+import { NO_HEAP_CAP, type HeapLimits } from "./heap-limit.ts";
 import type { ListedEntry, SevenZipEntryKind } from "./listing.ts";
 import { rar4SymlinkPaths } from "./rar4-links.ts";
 import { createRing, RingReader } from "./ring-buffer.ts";
@@ -83,8 +83,6 @@ export interface SevenZipReader {
 }
 
 export type SevenZipSource = { path: string } | { bytes: Uint8Array };
-
-const NO_HEAP_CAP: HeapLimits = { listingBytes: 2 ** 31, extractionBytes: 2 ** 31 };
 
 export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar", options: SevenZipOptions): Promise<SevenZipReader> {
   const name = options.name;

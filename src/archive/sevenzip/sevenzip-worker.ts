@@ -32,6 +32,7 @@ async function list(req: ListRequest): Promise<void> {
   const stop = () => {
     throw new Error("listing stopped"); // ends 7-Zip's run (out of callMain)
   };
+  const tooLong = () => listing.bytes + errBytes > MAX_LISTING_BYTES;
   const result = await runSevenZip(
     req.module,
     listArgs(req.switchType),
@@ -45,13 +46,13 @@ async function list(req: ListRequest): Promise<void> {
           parseError = asParseError(e);
           stop();
         }
-        if (listing.bytes + errBytes > MAX_LISTING_BYTES) overflow = "bytes";
+        if (tooLong()) overflow = "bytes";
         else if (listing.entries > req.maxEntries) overflow = "entries";
         if (overflow) stop();
       },
       stderr: (heap, offset, length) => {
         errBytes += length;
-        if (listing.bytes + errBytes > MAX_LISTING_BYTES) {
+        if (tooLong()) {
           overflow = "bytes";
           stop();
         }

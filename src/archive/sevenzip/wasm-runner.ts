@@ -34,8 +34,6 @@ export interface RunResult {
   exitCode?: number;
   /** What ended the run instead of an exit: a C++ exception type or an Emscripten abort. */
   thrown?: string;
-  /** 7-Zip's heap when the run ended, in bytes (WASM memory only grows: this is its peak). */
-  heapBytes?: number;
   /** Set when 7-Zip asked to grow its heap past `maxHeapBytes` and was refused (the largest request). */
   heapRefused?: HeapRefusal;
 }
@@ -108,11 +106,7 @@ export async function runSevenZip(module: WebAssembly.Module, args: string[], so
   replaceWrite(FS, 1, sinks.stdout);
   replaceWrite(FS, 2, sinks.stderr);
   mountArchive(FS, "/in", ARCHIVE_PATH, source);
-  const ended = (result: RunResult): RunResult => ({
-    ...result,
-    ...(memory ? { heapBytes: memory.buffer.byteLength } : {}),
-    ...(heapRefused !== undefined ? { heapRefused } : {}),
-  });
+  const ended = (result: RunResult): RunResult => (heapRefused !== undefined ? { ...result, heapRefused } : result);
   try {
     return ended({ exitCode: instance.callMain(args) });
   } catch (err) {
