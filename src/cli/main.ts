@@ -3,16 +3,16 @@
  * Entry point of the dsp binary. Parses the command line with commander and maps outcomes to the
  * documented exit codes: configuration problems exit 2 with a message naming the key, fatal runtime
  * errors exit 1 with the error code and details.
+ *
+ * Each command's module is imported when the command runs, not at start: evaluating every module
+ * (the S3 client, Parquet, the archive readers) cost ~20 ms of each start. Measured on the compiled
+ * binary: `dsp --version` 45 -> 23 ms, `dsp inspect` of a missing file 36 -> 28 ms.
  */
 import { Command, CommanderError } from "commander";
 import { describeError, isDspError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import { EXIT } from "./exit-codes.ts";
-import { convertCommand } from "./convert-command.ts";
-import { inspectCommand } from "./inspect-command.ts";
-import { runCommand } from "./run-command.ts";
 import { ExitError } from "./setup.ts";
-import { statusCommand } from "./status-command.ts";
 
 const program = new Command()
   .name("dsp")
@@ -33,7 +33,7 @@ program
   .option("--env-file <path>", "read the configuration from this file instead of ./.env")
   .option("--once", "process the files present now, wait until all are done, then exit")
   .action(async (flags) => {
-    process.exitCode = await runCommand(flags);
+    process.exitCode = await (await import("./run-command.ts")).runCommand(flags);
   });
 
 program
@@ -41,8 +41,8 @@ program
   .description("show whether a run is active and where things stand (works without the run lock)")
   .option("--env-file <path>", "read the configuration from this file instead of ./.env")
   .option("--json", "print JSON for scripts")
-  .action((flags) => {
-    process.exitCode = statusCommand(flags);
+  .action(async (flags) => {
+    process.exitCode = (await import("./status-command.ts")).statusCommand(flags);
   });
 
 program
@@ -53,7 +53,7 @@ program
   .option("--row-group-size <MiB>", "column data per row group, in MiB", "16")
   .option("--single-thread", "encode Parquet on the main thread (by default a worker does, on machines with 2+ cores)")
   .action(async (file, flags) => {
-    process.exitCode = await convertCommand(file, flags);
+    process.exitCode = await (await import("./convert-command.ts")).convertCommand(file, flags);
   });
 
 program
@@ -62,7 +62,7 @@ program
   .option("--json", "print JSON for scripts")
   .option("--hash", "give each file's SHA-256")
   .action(async (file, flags) => {
-    process.exitCode = await inspectCommand(file, flags);
+    process.exitCode = await (await import("./inspect-command.ts")).inspectCommand(file, flags);
   });
 
 try {
