@@ -5,7 +5,9 @@
  *  - Backpressure: a chunk is pulled from the source only when the caller asks for bytes that the
  *    current chunk no longer holds, so at most one source chunk is held at any time.
  *  - take() hands out views into the source's chunks, never copies: callers that keep the bytes must
- *    rely on the source not reusing its buffers (node:zlib, Bun file streams and fs streams do not).
+ *    rely on the source not reusing its buffers (node:zlib, Bun file streams and fs streams do not;
+ *    a pooled decoder reuses a chunk only when the exact chunk is recycled, ../util/chunk-pool.ts,
+ *    and take() hands a whole chunk on only when nothing of it is left to read here).
  *  - readExact() copies only when the bytes span chunks (a tar header split across two chunks).
  *  - `position` is the absolute number of bytes consumed, for error offsets.
  *  - One operation at a time: a second call while one is pending is a programming error.

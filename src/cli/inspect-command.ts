@@ -11,6 +11,8 @@
  * binary's decoders with it. Entries' bytes are GC-paced as `dsp run` paces them (gc-pacer.ts), so
  * that peak RSS shows the decoders' memory rather than spent chunks waiting for the collector:
  * unpaced, a 100 MB .7z peaked at 133-143 MiB instead of 113-120, a .xz at 91-98 instead of 72-86.
+ * Each chunk is recycled once counted (chunk-pool.ts), as `dsp run`'s uploader recycles it once it
+ * is copied into a part: the decoders that reuse their buffers then make no garbage to pace.
  */
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
@@ -22,6 +24,7 @@ import { parseChoice, parseInteger, parseSize } from "../config/parse-values.ts"
 import { XZ_DECODERS } from "../config/schema.ts";
 import { chooseXzEngine, type XzEngine } from "../archive/xz/xz-engine.ts";
 import { walkArchive, type WalkNotice } from "../archive/walk/archive-walker.ts";
+import { recycleChunk } from "../util/chunk-pool.ts";
 import { gcPaced } from "../util/gc-pacer.ts";
 import { EXIT } from "./exit-codes.ts";
 import { ExitError } from "./setup.ts";
@@ -55,6 +58,7 @@ export async function inspectCommand(input: string, flags: InspectFlags): Promis
         for await (const chunk of gcPaced(f.data)) {
           bytes += chunk.length;
           hasher?.update(chunk);
+          recycleChunk(chunk); // counted and hashed: the decoder may reuse it, as streamParts lets it in dsp run
         }
         const file = { path: f.path, entry: f.entry, bytes, ...(hasher ? { sha256: hasher.digest("hex") } : {}) };
         files.push(file);

@@ -4,11 +4,13 @@
  * Buffer bytes are taken from the memory budget before they are allocated and given back when the
  * uploader releases the part, so the bytes held by all streams never exceed DSP_MEMORY_BUDGET.
  *
- * Invariant: at most one part per stream is being filled; the next chunk is pulled from the stream
- * only when the uploader asked for the next part (backpressure reaches the source).
+ * Invariants: at most one part per stream is being filled; the next chunk is pulled from the stream
+ * only when the uploader asked for the next part (backpressure reaches the source). A chunk whose
+ * bytes are all copied into part buffers is recycled (../util/chunk-pool.ts): nothing here reads it again.
  */
 import { createHash } from "node:crypto";
 import { crc32 as zlibCrc32 } from "node:zlib";
+import { recycleChunk } from "../util/chunk-pool.ts";
 import type { Semaphore } from "../util/semaphore.ts";
 import type { Part, PartSource } from "./part.ts";
 import { partSizeForStream } from "./part-size.ts";
@@ -25,6 +27,7 @@ export interface StreamPartsOptions {
 export async function* streamParts(chunks: AsyncIterable<Uint8Array>, opts: StreamPartsOptions): PartSource {
   const it = chunks[Symbol.asyncIterator]();
   let carry: Uint8Array | undefined; // bytes pulled but not yet placed in a part
+  let whole: Uint8Array | undefined; // the chunk `carry` is the rest of: recycled once copied
   let ended = false;
   let partNumber = 0;
   let yieldedAny = false;
@@ -51,19 +54,23 @@ export async function* streamParts(chunks: AsyncIterable<Uint8Array>, opts: Stre
               ended = true;
               break;
             }
-            carry = next.value;
+            carry = whole = next.value;
           }
           const take = Math.min(size - filled, carry.length);
           buffer.set(carry.subarray(0, take), filled);
           filled += take;
           carry = carry.subarray(take);
+          if (carry.length === 0 && whole !== undefined) {
+            recycleChunk(whole); // every byte is in a part buffer: the decoder may write its next chunk here
+            whole = undefined;
+          }
           if (filled === size) break;
         }
         // A full part is the last one only if the stream has nothing more: look ahead one chunk.
         while (filled === size && !ended && (!carry || carry.length === 0)) {
           const next = await it.next();
           if (next.done) ended = true;
-          else carry = next.value;
+          else carry = whole = next.value;
         }
       } catch (err) {
         release();

@@ -35,6 +35,7 @@ import { BlockOutput } from "./block-output.ts";
 import { BlockTables } from "./block-tables.ts";
 import { combineStreamCrc, crcFinal } from "./crc32.ts";
 import { BLOCK_MAGIC_HI, BLOCK_MAGIC_LO, BzDataError, corrupt, END_MAGIC_HI, END_MAGIC_LO, STREAM_MAGIC } from "./format.ts";
+import { ChunkPool } from "../../util/chunk-pool.ts";
 
 export { isBzip2 } from "../magic.ts";
 
@@ -74,7 +75,7 @@ class Bunzip2Decoder {
   private readonly tables = new BlockTables();
   private readonly block = new BlockDecoder();
   private readonly output = new BlockOutput();
-  private readonly chunkSize: number;
+  private readonly chunks: ChunkPool;
   private readonly name: string | undefined;
   private phase = Phase.StreamStart;
   private streams = 0;
@@ -86,7 +87,7 @@ class Bunzip2Decoder {
   constructor(source: AsyncIterable<Uint8Array>, options: Bunzip2Options) {
     const size = Math.floor(options.chunkSize ?? DEFAULT_CHUNK);
     if (!(size >= 1)) throw new RangeError(`bunzip2: chunkSize must be a positive number (got ${options.chunkSize})`);
-    this.chunkSize = size;
+    this.chunks = new ChunkPool(size);
     this.name = options.name;
     this.input = new BitReader(source);
   }
@@ -98,7 +99,7 @@ class Bunzip2Decoder {
     try {
       for (;;) {
         if (this.phase === Phase.Output) {
-          out ??= new Uint8Array(this.chunkSize);
+          out ??= this.chunks.take(); // a chunk the consumer recycled, else a fresh one
           const before = o;
           o = this.output.fill(out, o, out.length);
           this.bytesOut += o - before;

@@ -20,6 +20,8 @@
  * a waiting reader when the writer is gone without an END frame (the worker died).
  */
 
+import { ChunkPool } from "../../util/chunk-pool.ts";
+
 export const FRAME_DATA = 1;
 export const FRAME_TEXT = 2;
 export const FRAME_END = 3;
@@ -107,16 +109,19 @@ export class RingWriter {
 
 export interface Frame {
   type: number;
-  /** A copy, the consumer's to keep. */
+  /** A copy, the consumer's to keep (data payloads come from a ChunkPool: the consumer may recycle them). */
   payload: Uint8Array;
 }
 
 export class RingReader {
   private readonly v: ReturnType<typeof view>;
   private r = 0;
+  /** Data payloads are at most a quarter of the ring (RingWriter.maxPayload): their buffers are reused once recycled. */
+  private readonly payloads: ChunkPool;
 
   constructor(sab: SharedArrayBuffer) {
     this.v = view(sab);
+    this.payloads = new ChunkPool(this.v.capacity / 4);
   }
 
   /** The next frame, or undefined once the writer is gone (markDead) and the ring is empty. */
@@ -131,7 +136,8 @@ export class RingReader {
     const off = this.r & mask;
     const type = header.getUint32(off, true);
     const length = header.getUint32(off + 4, true);
-    const payload = Bun.allocUnsafe(length); // not zeroed: both parts below fill all of it
+    // Not zeroed: both parts below fill all of it.
+    const payload = type === FRAME_DATA ? this.payloads.take(length) : Bun.allocUnsafe(length);
     const p = (off + HEADER) & mask;
     const first = Math.min(length, capacity - p);
     payload.set(data.subarray(p, p + first), 0);

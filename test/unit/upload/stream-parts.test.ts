@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { streamParts } from "../../../src/upload/stream-parts.ts";
+import { ChunkPool, isReusedChunk } from "../../../src/util/chunk-pool.ts";
 import { Semaphore } from "../../../src/util/semaphore.ts";
 
 const MiB = 1024 ** 2;
@@ -72,4 +73,36 @@ describe("streamParts", () => {
     c.release();
     await it.return!();
   });
+
+  // A producer that reuses its buffers writes its next chunk over the one recycled, when it is
+  // pulled again: every part must still hold the right bytes, whether it ends inside a chunk, a
+  // chunk spans parts, or a chunk was pulled ahead to see whether a full part is the last.
+  for (const [chunk, partSize] of [
+    [64 * 1024, 5 * MiB],
+    [3 * MiB, 5 * MiB], // parts end inside chunks
+    [5 * MiB, 5 * MiB], // the look-ahead chunk after a full part
+    [7 * MiB, 5 * MiB], // chunks larger than a part
+  ] as const) {
+    test(`hands each chunk back for reuse and every part keeps its bytes (${chunk / 1024} KiB chunks, ${partSize / MiB} MiB parts)`, async () => {
+      const data = bytes(17 * MiB + 5);
+      const pool = new ChunkPool(chunk);
+      let reused = 0;
+      async function* pooled() {
+        for (let i = 0; i < data.length; i += chunk) {
+          const c = pool.take(Math.min(chunk, data.length - i));
+          if (isReusedChunk(c)) reused++;
+          c.set(data.subarray(i, i + c.length));
+          yield c;
+        }
+      }
+      const budget = new Semaphore(64 * MiB);
+      const bodies: Uint8Array[] = [];
+      for await (const p of { [Symbol.asyncIterator]: () => streamParts(pooled(), { partSize, budget }) }) {
+        bodies.push(p.body as Uint8Array);
+        p.release();
+      }
+      expect(Buffer.concat(bodies).equals(Buffer.from(data))).toBe(true);
+      expect(reused).toBeGreaterThan(0);
+    });
+  }
 });
