@@ -9,18 +9,17 @@
  * The walk (RAR 2.x–4.x TECHNOTE): after the 7-byte marker, blocks of HEAD_CRC (2), HEAD_TYPE (1),
  * HEAD_FLAGS (2), HEAD_SIZE (2); a block with LONG_BLOCK (0x8000) is followed by ADD_SIZE data
  * bytes (for a file header, PACK_SIZE, with HIGH_PACK_SIZE when flag 0x0100). Positioned reads of
- * the headers only, never the data. Names are matched with 7-Zip's listing as paths with "/"
- * separators; a name stored in RAR's Unicode encoding (flag 0x0200) is matched by its plain part,
- * which for non-ASCII names may differ from 7-Zip's: such a link stays a file (best effort, as RAR
- * is). Anything that does not parse ends the walk: 7-Zip judges the archive.
+ * the headers only, never the data. Names (rar4-names.ts: UTF-8, or RAR's own Unicode encoding)
+ * are matched with 7-Zip's listing as paths with "/" separators. Anything that does not parse ends
+ * the walk: 7-Zip judges the archive.
  */
 import type { ReadAt } from "./header-probe.ts";
+import { rar4Name } from "./rar4-names.ts";
 
 const FILE_HEAD = 0x74;
 const END_HEAD = 0x7b;
 const LONG_BLOCK = 0x8000;
 const LARGE_FILE = 0x0100;
-const UNICODE_NAME = 0x0200;
 const HOST_UNIX = 3;
 const S_IFMT = 0xf000;
 const S_IFLNK = 0xa000;
@@ -30,6 +29,20 @@ const MAX_HEADER = 0xffff;
 /** Paths ("/"-separated, as 7-Zip lists them) of the Unix symlinks among the archive's file headers. */
 export async function rar4SymlinkPaths(readAt: ReadAt, size: number, maxBlocks: number): Promise<Set<string>> {
   const links = new Set<string>();
+  for (const f of await rar4FileHeaders(readAt, size, maxBlocks)) if (f.link) links.add(f.path);
+  return links;
+}
+
+export interface Rar4FileHeader {
+  /** "/"-separated, as 7-Zip lists it. */
+  path: string;
+  /** A Unix symbolic link. */
+  link: boolean;
+}
+
+/** The file headers of a RAR 4 archive, in order, up to `maxBlocks` blocks or the first that does not parse. */
+export async function rar4FileHeaders(readAt: ReadAt, size: number, maxBlocks: number): Promise<Rar4FileHeader[]> {
+  const files: Rar4FileHeader[] = [];
   let at = 7;
   for (let blocks = 0; blocks < maxBlocks && at + 7 <= size; blocks++) {
     const head = await readAt(at, 11);
@@ -49,11 +62,11 @@ export async function rar4SymlinkPaths(readAt: ReadAt, size: number, maxBlocks: 
       const parsed = parseFileHeader(header, flags);
       if (parsed === undefined) break;
       dataSize = parsed.packSize;
-      if (parsed.link) links.add(parsed.path);
+      files.push({ path: parsed.path, link: parsed.link });
     }
     at += headSize + dataSize;
   }
-  return links;
+  return files;
 }
 
 function parseFileHeader(h: Uint8Array, flags: number): { path: string; link: boolean; packSize: number } | undefined {
@@ -69,12 +82,7 @@ function parseFileHeader(h: Uint8Array, flags: number): { path: string; link: bo
     nameAt = 40;
   }
   if (nameAt + nameSize > h.length) return undefined;
-  let name = h.subarray(nameAt, nameAt + nameSize);
-  if (flags & UNICODE_NAME) {
-    const zero = name.indexOf(0);
-    if (zero >= 0) name = name.subarray(0, zero);
-  }
-  const path = new TextDecoder("utf-8").decode(name).replaceAll("\\", "/");
+  const path = rar4Name(h.subarray(nameAt, nameAt + nameSize), flags).replaceAll("\\", "/");
   return { path, link: hostOs === HOST_UNIX && (attr & S_IFMT) === S_IFLNK, packSize };
 }
 

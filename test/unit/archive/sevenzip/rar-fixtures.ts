@@ -16,6 +16,12 @@ export interface RarFixtureEntry {
   symlink?: string;
   /** Marks the entry encrypted (AES); its data are random bytes. */
   encrypted?: boolean;
+  /**
+   * RAR 4 only: the name field as rar on Windows writes a Unicode name (flag 0x0200): `plain`,
+   * a zero byte, then `encoded` (RAR's encoding of the Unicode name against the plain one).
+   * `name` is then unused.
+   */
+  unicodeField?: { plain: string; encoded: number[] };
 }
 
 const enc = new TextEncoder();
@@ -151,7 +157,7 @@ export function buildRar4(entries: RarFixtureEntry[], options: Rar4Options = {})
   }
   const dosTime = ((2024 - 1980) << 25) | (1 << 21) | (1 << 16);
   for (const e of entries) {
-    const name = enc.encode(e.name);
+    const name = e.unicodeField ? Uint8Array.from([...enc.encode(e.unicodeField.plain), 0, ...e.unicodeField.encoded]) : enc.encode(e.name);
     const dir = e.directory === true;
     let data: Uint8Array = e.data ?? new Uint8Array(0);
     if (e.symlink !== undefined) data = enc.encode(e.symlink); // RAR 4 stores a Unix link's target as its data
@@ -160,7 +166,7 @@ export function buildRar4(entries: RarFixtureEntry[], options: Rar4Options = {})
     if (e.encrypted) data = Uint8Array.from(randomBytes(Math.max(16, Math.ceil(data.length / 16) * 16)));
     const mode = dir ? 0o40755 : e.symlink !== undefined ? 0o120777 : 0o100644;
     // LONG_BLOCK (0x8000: PACK_SIZE follows), encrypted 0x04, directory = dictionary bits 111 (0xE0).
-    const flags = 0x8000 | (e.encrypted ? 0x0004 : 0) | (dir ? 0x00e0 : 0);
+    const flags = 0x8000 | (e.encrypted ? 0x0004 : 0) | (dir ? 0x00e0 : 0) | (e.unicodeField ? 0x0200 : 0);
     const size = 32 + name.length;
     out.push(
       ...rar4Block([

@@ -89,4 +89,18 @@ describe("RAR4", () => {
     ]);
     expect([...files.keys()]).toEqual(["big.bin", "sub/f.txt"]);
   });
+
+  // Regression: such a link was matched by its plain (OEM) name, "sub/??ln", which is not the
+  // name 7-Zip lists, so it stayed a file holding its target and would have been uploaded.
+  test("a RAR4 symlink whose name is in RAR's Unicode encoding (as rar writes on Windows) is found under the name 7-Zip lists", async () => {
+    const path = join(tmp.dir, "a4-unicode-link.rar");
+    const unicodeField = { plain: "sub\\??ln", encoded: [0x04, 0xdb, 0x02, 0x36, 0xac, 0x20, 0x00] }; // "sub\\ж€ln"
+    writeFileSync(path, buildRar4([{ name: "", symlink: "../../etc/passwd", unicodeField }, { name: "sub\\f.txt", data: new Uint8Array([104, 105]) }]));
+    const { entries, files } = await collect({ path }, "rar");
+    expect(entries.map((e) => [e.path, e.kind])).toEqual([
+      ["sub/ж€ln", "symlink"],
+      ["sub/f.txt", "file"],
+    ]);
+    expect([...files.keys()]).toEqual(["sub/f.txt"]);
+  });
 });
