@@ -17,7 +17,8 @@ import type { FileEntry } from "../progress/file-entry.ts";
 import type { ProgressStore } from "../progress/progress-store.ts";
 import type { RetryEnv } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
-import { abortUpload, listUploads, removeObjects } from "./object-removal.ts";
+import { abortUpload, listUploads } from "../upload/multipart-uploads.ts";
+import { removeObjects } from "./object-removal.ts";
 
 export interface CleanupDeps {
   s3: S3Api;

@@ -10,6 +10,7 @@
  */
 import { isDspError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { abortUpload, listUploads } from "../upload/multipart-uploads.ts";
 import { withRetry, type RetryEnv } from "../upload/retry.ts";
 import type { S3Api } from "../upload/s3-api.ts";
 import { isManifestKey, parseManifest } from "./archive-manifest.ts";
@@ -76,31 +77,6 @@ async function abortUploadsOn(deps: RemovalDeps, keys: ReadonlySet<string>, file
     if (keys.has(u.key) && (await abortUpload(deps, u.key, u.uploadId, file))) aborted++;
   }
   return aborted;
-}
-
-/** Every unfinished multipart upload under `prefix` (all of the bucket's when undefined), page by page. */
-export async function* listUploads(deps: RemovalDeps, prefix: string | undefined): AsyncGenerator<{ key: string; uploadId: string }> {
-  let marker: { keyMarker: string; uploadIdMarker: string } | undefined;
-  do {
-    const page = await withRetry(deps.retry, { what: "ListMultipartUploads", context: { key: prefix } }, (signal) =>
-      deps.s3.listMultipartUploads({ prefix, ...marker }, signal),
-    );
-    yield* page.uploads;
-    marker = page.next;
-  } while (marker);
-}
-
-/** Aborts one upload; false when it was already gone (NoSuchUpload: aborted by someone, or a lifecycle rule). */
-export async function abortUpload(deps: RemovalDeps, key: string, uploadId: string, file: string | undefined): Promise<boolean> {
-  try {
-    await withRetry(deps.retry, { what: "AbortMultipartUpload", context: { file, key, upload_id: uploadId } }, (signal) =>
-      deps.s3.abortMultipartUpload({ key, uploadId }, signal),
-    );
-    return true;
-  } catch (err) {
-    if (isDspError(err, "S3_PERMANENT") && err.context.s3_code === "NoSuchUpload") return false;
-    throw err;
-  }
 }
 
 function commonPrefix(keys: string[]): string {

@@ -9,7 +9,8 @@
  * object are in flight (the pull is the backpressure); every pulled part is released exactly once;
  * `onMultipartIntent` settles before CreateMultipartUpload and `onMultipartStarted` before the
  * first part (the progress log makes the key, then the upload id, durable first); `onMultipartEnded`
- * follows every completed or aborted upload.
+ * follows every completed or aborted upload; a CreateMultipartUpload sent more than once leaves no
+ * other open upload on the key once the object has ended (abortStrayUploads).
  */
 import { DspError, contextFields, describeError, isDspError, type ErrorContext } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -18,6 +19,7 @@ import { withRetry, type RetryEnv } from "./retry.ts";
 import type { Semaphore } from "../util/semaphore.ts";
 import type { CompletedPartRef, S3Api } from "./s3-api.ts";
 import { failpoint } from "../util/failpoint.ts";
+import { abortUpload as abortOpenUpload, listUploads } from "./multipart-uploads.ts";
 
 export interface UploadDeps {
   s3: S3Api;
@@ -105,19 +107,22 @@ async function putMultipart(
   ctx: ErrorContext,
 ): Promise<UploadResult> {
   let uploadId: string;
+  let createSends = 0;
   try {
     if (hooks.onMultipartIntent) await hooks.onMultipartIntent(spec.key);
     failpoint("after-intent-logged");
     const created = await deps.requests.with(() =>
-      withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (signal) =>
-        deps.s3.createMultipartUpload({ key: spec.key, contentType: spec.contentType, metadata: spec.metadata, crc32: first.crc32 !== undefined }, signal),
-      ),
+      withRetry(deps.retry, { what: "CreateMultipartUpload", context: ctx }, (signal) => {
+        createSends++;
+        return deps.s3.createMultipartUpload({ key: spec.key, contentType: spec.contentType, metadata: spec.metadata, crc32: first.crc32 !== undefined }, signal);
+      }),
     );
     uploadId = created.uploadId;
     // The crash window the intent record exists for: an upload S3 has, whose id is not logged yet.
     failpoint("after-create");
   } catch (err) {
     first.release();
+    if (createSends > 1) await abortStrayUploads(deps, spec, undefined, ctx);
     throw err;
   }
   const uctx = { ...ctx, upload_id: uploadId };
@@ -143,7 +148,37 @@ async function putMultipart(
   } catch (err) {
     if (await abortUpload(deps, spec, uploadId, err)) await hooks.onMultipartEnded?.(uploadId);
     throw err;
+  } finally {
+    if (createSends > 1) await abortStrayUploads(deps, spec, uploadId, uctx);
   }
+}
+
+/**
+ * After CreateMultipartUpload was sent more than once: an attempt whose answer was lost (a reset,
+ * a cut answer, a timeout) may have made an upload on the store whose id never arrived, and that
+ * nobody would ever abort (the progress log's record of the file ends complete). So every open
+ * upload on the key but `keep` (ours) is aborted, once ours has ended: the key is this object's
+ * alone (one job per file; keys are unique per file and entry). An upload the store makes later
+ * still, from a request it held past our timeout, is not seen here (README, "Failures and retries").
+ * A failure to list or abort is logged, and does not fail an object that is complete and verified.
+ */
+async function abortStrayUploads(deps: UploadDeps, spec: ObjectSpec, keep: string | undefined, ctx: ErrorContext): Promise<void> {
+  const multipart = { s3: deps.s3, retry: shutdownSafe(deps.retry) };
+  try {
+    for await (const u of listUploads(multipart, spec.key)) {
+      if (u.key !== spec.key || u.uploadId === keep) continue;
+      if (await abortOpenUpload(multipart, u.key, u.uploadId, spec.file)) {
+        deps.log.info("aborted a multipart upload left by a retried CreateMultipartUpload", { ...contextFields(ctx), upload_id: u.uploadId });
+      }
+    }
+  } catch (err) {
+    deps.log.error("could not look for multipart uploads left by a retried CreateMultipartUpload", { ...contextFields(ctx), details: describeError(err) });
+  }
+}
+
+/** Aborting must work during shutdown too, so it does not use the shutdown signal; it gets one retry then, so a shutdown against an unreachable store does not hang. */
+function shutdownSafe(retry: RetryEnv): RetryEnv {
+  return { ...retry, signal: new AbortController().signal, policy: retry.signal.aborted ? { ...retry.policy, retries: 1 } : retry.policy };
 }
 
 /**
@@ -263,14 +298,7 @@ async function verify(deps: UploadDeps, spec: ObjectSpec, actual: string, expect
 async function abortUpload(deps: UploadDeps, spec: ObjectSpec, uploadId: string, cause: unknown): Promise<boolean> {
   const ctx = { file: spec.file, key: spec.key, upload_id: uploadId };
   try {
-    // Aborting must work during shutdown too, so it does not use the shutdown signal; it gets
-    // one retry then, so a shutdown against an unreachable store does not hang.
-    const shuttingDown = deps.retry.signal.aborted;
-    const retry: RetryEnv = {
-      ...deps.retry,
-      signal: new AbortController().signal,
-      policy: shuttingDown ? { ...deps.retry.policy, retries: 1 } : deps.retry.policy,
-    };
+    const retry = shutdownSafe(deps.retry);
     await withRetry(retry, { what: "AbortMultipartUpload", context: ctx }, (signal) =>
       deps.s3.abortMultipartUpload({ key: spec.key, uploadId }, signal),
     );

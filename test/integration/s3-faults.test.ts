@@ -109,6 +109,13 @@ describe("S3 faults between dsp and the store", () => {
     expect(retriesOf("lostcomplete.bin").map((l) => l.request)).toEqual(["CompleteMultipartUpload"]);
   });
 
+  test("a lost answer to CreateMultipartUpload leaves no multipart upload behind (the store had made one)", async () => {
+    proxy.inject({ kind: "truncate", side: "response", match: { ...S3_OPERATIONS.createMultipartUpload, path: forKey("lostcreate.bin") } });
+    await uploadThrough("lostcreate.bin", 11 * MiB); // checks that no multipart upload is left
+    const creates = proxy.stats.log.filter((r) => r.method === "POST" && r.target.includes("/lostcreate.bin?uploads"));
+    expect(creates.map((r) => r.fault)).toEqual(["truncate", null]);
+  });
+
   test("a permanent 403 fails the file at once, with the error code and details, and leaves it in place", async () => {
     proxy.inject({ kind: "status", status: 403, code: "AccessDenied", match: { ...S3_OPERATIONS.putObject, path: forKey("denied.txt") } });
     writeFileSync(join(wd.watch, "denied.txt"), "secret");

@@ -190,4 +190,55 @@ describe("uploadObject: lost answers", () => {
     expect(r.etag).toMatch(/-2$/);
     expect(s3.count("AbortMultipartUpload")).toBe(0);
   });
+
+  /** A store that makes the upload on the first CreateMultipartUpload but loses its answer. */
+  function losingFirstCreate(): FakeS3 {
+    const s3 = new FakeS3();
+    let creates = 0;
+    s3.around = async (name, run) => {
+      const out = await run();
+      if (name === "CreateMultipartUpload" && ++creates === 1) throw new Error("socket closed before the answer");
+      return out;
+    };
+    return s3;
+  }
+
+  test("a CreateMultipartUpload whose answer was lost leaves no upload behind: the one the store made is aborted once the object is done", async () => {
+    const s3 = losingFirstCreate();
+    const other = "other/key.bin";
+    s3.uploads.set("upload-foreign", { key: other, parts: new Map(), contentType: "x", metadata: {} }); // not this object's key: untouched
+    const { deps } = testUploadDeps(s3);
+    const r = await uploadObject(deps, spec, partsOf([fill(10, 1), fill(10, 2)]).source);
+    expect(r.uploadId).toBe("upload-2");
+    expect(s3.count("CreateMultipartUpload")).toBe(2);
+    expect(s3.calls.filter((c) => c.name === "AbortMultipartUpload").map((c) => c.input.uploadId)).toEqual(["upload-1"]);
+    expect([...s3.uploads.keys()]).toEqual(["upload-foreign"]);
+    expect(s3.objects.has(spec.key)).toBe(true);
+  });
+
+  test("one CreateMultipartUpload: no listing at all", async () => {
+    const s3 = new FakeS3();
+    const { deps } = testUploadDeps(s3);
+    await uploadObject(deps, spec, partsOf([fill(10, 1), fill(10, 2)]).source);
+    expect(s3.count("ListMultipartUploads")).toBe(0);
+  });
+
+  test("the stray upload is aborted when the object fails too", async () => {
+    const s3 = losingFirstCreate().fail((name) => (name === "UploadPart" ? s3Error(403, "AccessDenied") : undefined));
+    const { deps } = testUploadDeps(s3);
+    const err = await rejection(uploadObject(deps, spec, partsOf([fill(10, 1), fill(10, 2)]).source));
+    expect(isDspError(err, "S3_PERMANENT")).toBe(true);
+    expect(s3.uploads.size).toBe(0);
+  });
+
+  test("a listing that fails is logged with its reason and does not fail an object that is complete and verified", async () => {
+    const s3 = losingFirstCreate().fail((name) => (name === "ListMultipartUploads" ? s3Error(403, "AccessDenied") : undefined));
+    const { deps, captured } = testUploadDeps(s3);
+    const r = await uploadObject(deps, spec, partsOf([fill(10, 1), fill(10, 2)]).source);
+    expect(r.parts).toBe(2);
+    const logged = captured.lines.find((l) => l.msg === "could not look for multipart uploads left by a retried CreateMultipartUpload");
+    expect(logged).toMatchObject({ level: "ERROR", key: spec.key });
+    expect(String(logged!.details)).toContain("AccessDenied");
+  });
 });
+
