@@ -284,7 +284,7 @@ export const KEYS: readonly KeySpec[] = [
     key: "DSP_XZ_DECODER",
     section: "Archives",
     default: "auto",
-    doc: "Who decodes .xz: auto = the system's liblzma.so.5 when it has one (xz's own speed, about\n2x the built-in decoder), else the built-in decoder; builtin = never load a system library.",
+    doc: "Who decodes .xz: auto = the system's liblzma.so.5 when it has one (xz's own speed, about\n2x the built-in decoder), else the built-in decoder; builtin = never load a system library.\nWith liblzma, 7z archives of LZMA/LZMA2/Copy are decoded by it too (else by 7-Zip's WASM).",
     parse: parseChoice(XZ_DECODERS),
   },
   // --- Watching ---

@@ -7,7 +7,9 @@
  *   } finally { await reader.close(); }
  *
  * openSevenZip: reads the first headers itself (header-probe.ts: encrypted headers, a 7z cut short,
- * RAR volumes), then has 7-Zip list the archive (`l -slt`, listing.ts), and refuses before any
+ * RAR volumes). With options.liblzma, a 7z whose folders are each one LZMA, LZMA2 or Copy coder is
+ * then read without 7-Zip (direct/direct-reader.ts: same entries, checks and contract, at native
+ * speed). Otherwise it has 7-Zip list the archive (`l -slt`, listing.ts), and refuses before any
  * decoding: encrypted entries or headers (ARCHIVE_ENCRYPTED, the whole archive), an entry whose
  * dictionary the caller's checkDictionary refuses (it throws ARCHIVE_LIMIT_DICTIONARY), an entry of
  * unknown size (ARCHIVE_UNSUPPORTED), and anything 7-Zip reports while listing (diagnostics.ts).
@@ -38,6 +40,8 @@ import { probeHeaders, type ReadAt } from "./header-probe.ts";
 import { NO_HEAP_CAP, type HeapLimits } from "./heap-limit.ts";
 import type { ListedEntry, SevenZipEntryKind } from "./listing.ts";
 import { rar4SymlinkPaths } from "./rar4-links.ts";
+import { directFiles, openDirect, type DirectArchive } from "./direct/direct-reader.ts";
+import type { Liblzma } from "../xz/liblzma.ts";
 import { createRing, RingReader } from "./ring-buffer.ts";
 import { SevenZipWorker, sevenZipModule } from "./worker-client.ts";
 import { MAX_LISTING_BYTES, type ListedReply } from "./worker-protocol.ts";
@@ -71,6 +75,11 @@ export interface SevenZipOptions {
    * that needs more fails with ARCHIVE_LIMIT_MEMORY. Default: WASM's own 2 GiB.
    */
   heapLimits?: HeapLimits;
+  /**
+   * The system's liblzma: a 7z whose folders are each one LZMA, LZMA2 or Copy coder is then read
+   * without 7-Zip (direct/direct-reader.ts). Default: every archive goes to 7-Zip.
+   */
+  liblzma?: Liblzma;
 }
 
 export interface SevenZipReader {
@@ -110,10 +119,17 @@ export async function openSevenZip(source: SevenZipSource, format: "7z" | "rar",
       node = { bytes: whole ? bytes : bytes.slice() };
     }
     const probe = await probeHeaders(readAt, size, format, name);
+    const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
+    if (probe.type === "7z" && options.liblzma) {
+      const direct = await openDirect(readAt, size, name, options.liblzma, maxEntries);
+      if (direct) {
+        checkEntries(direct.listed, options);
+        return new DirectReader(direct, readAt, options.liblzma, handle, name);
+      }
+    }
     // The worker's thread starts while the module compiles (the first time, ~50 ms).
     worker = new SevenZipWorker();
     const module = await sevenZipModule();
-    const maxEntries = options.maxEntries ?? Number.MAX_SAFE_INTEGER;
     const heap = options.heapLimits ?? NO_HEAP_CAP;
     let listed = interpretListing(await worker.list(module, node, probe.switchType, name, maxEntries, heap.listingBytes), name, maxEntries);
     if (probe.type === "rar4") listed = await withRar4Links(listed, readAt, size);
@@ -213,6 +229,41 @@ function publicEntry(e: ListedEntry): SevenZipEntry {
   if (e.method !== undefined) out.method = e.method;
   if (e.dictionaryBytes !== undefined) out.dictionaryBytes = e.dictionaryBytes;
   return Object.freeze(out);
+}
+
+/** A 7z read without 7-Zip (direct/direct-reader.ts), behind the same interface. */
+class DirectReader implements SevenZipReader {
+  readonly entries: readonly SevenZipEntry[];
+  private started = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly archive: DirectArchive,
+    private readonly readAt: ReadAt,
+    private readonly lib: Liblzma,
+    private readonly handle: FileHandle | undefined,
+    private readonly name: string,
+  ) {
+    this.entries = Object.freeze(archive.listed.map(publicEntry));
+  }
+
+  async *files(): AsyncGenerator<{ entry: SevenZipEntry; data: AsyncIterable<Uint8Array> }> {
+    if (this.started) throw new Error(`${this.name}: files() can be called once`);
+    if (this.closing) throw new Error(`${this.name}: the reader is closed`);
+    this.started = true;
+    try {
+      for await (const { index, data } of directFiles(this.archive, this.readAt, this.lib, this.name)) yield { entry: this.entries[index]!, data };
+    } finally {
+      await this.close();
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.handle?.close();
+    })();
+    return this.closing;
+  }
 }
 
 class Reader implements SevenZipReader {

@@ -177,6 +177,7 @@ class Walker {
       name: label,
       maxEntries: limits.entriesLeft,
       heapLimits: heapLimits(limits.entriesLeft, limits.limits.maxDictionaryBytes),
+      ...(this.o.xz?.lib ? { liblzma: this.o.xz.lib } : {}),
       checkDictionary: (bytes, entry) => limits.checkDictionary(bytes, `${label} > ${entry}`),
     }).catch((err: unknown) => {
       // A listing stopped at the limit: counted here, so the message names the file's limit and key.

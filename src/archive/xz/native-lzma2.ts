@@ -49,10 +49,15 @@ export class NativeLzma2Decoder {
   private readonly words = new Uint32Array(this.strm.buffer);
   private open = false;
 
-  /** `windowSize`: the dictionary liblzma allocates (the caller checked it against its limit). */
+  /**
+   * `windowSize`: the dictionary liblzma allocates (the caller checked it against its limit).
+   * `lzma1`: decode raw LZMA (a 7z folder's coder, ../sevenzip/direct/) with these literal and
+   * position bits instead of LZMA2; the caller stops at the known size (no end marker is needed).
+   */
   constructor(
     private readonly lib: Liblzma,
     readonly windowSize: number,
+    private readonly lzma1?: { lc: number; lp: number; pb: number },
   ) {
     this.init();
     this.open = true;
@@ -94,12 +99,16 @@ export class NativeLzma2Decoder {
   private init(): void {
     const options = new Uint8Array(LZMA_OPTIONS_BYTES);
     const ov = new DataView(options.buffer);
-    ov.setUint32(0, this.windowSize, true); // dict_size; lc/lp/pb come with each chunk's properties
-    ov.setUint32(20, 3, true);
-    ov.setUint32(28, 2, true);
+    ov.setUint32(0, this.windowSize, true); // dict_size; for LZMA2, lc/lp/pb come with each chunk's properties
+    ov.setUint32(20, this.lzma1?.lc ?? 3, true);
+    ov.setUint32(24, this.lzma1?.lp ?? 0, true);
+    ov.setUint32(28, this.lzma1?.pb ?? 2, true);
     const filters = new Uint8Array(32);
     const fw = new Uint32Array(filters.buffer);
-    setU64(fw, 0, LZMA_FILTER_LZMA2);
+    if (this.lzma1) {
+      fw[0] = 0x00000001; // LZMA_FILTER_LZMA1, 0x4000000000000001 (above 2^53: written as two halves)
+      fw[1] = 0x40000000;
+    } else setU64(fw, 0, LZMA_FILTER_LZMA2);
     setU64(fw, 8, ptr(options));
     fw[4] = 0xffffffff; // LZMA_VLI_UNKNOWN (UINT64_MAX) ends the list
     fw[5] = 0xffffffff;

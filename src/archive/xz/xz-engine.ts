@@ -40,6 +40,8 @@ export interface XzEngine {
   lzma2(windowBytes: number): Lzma2Stream;
   /** A fresh block check for a supported check ID. */
   check(checkId: number): BlockCheck;
+  /** The system's liblzma, when this engine is it (7z's LZMA/LZMA2 folders use it too: ../sevenzip/direct/). */
+  readonly lib?: Liblzma;
 }
 
 class BuiltinLzma2 extends Lzma2Decoder implements Lzma2Stream {
@@ -58,6 +60,7 @@ export const BUILTIN_XZ_ENGINE: XzEngine = {
 export function liblzmaEngine(lib: Liblzma): XzEngine {
   return {
     name: `liblzma ${lib.version} (system, ${lib.soname})`,
+    lib,
     lzma2: (windowBytes) => new NativeLzma2Decoder(lib, LzWindow.sizeFor(windowBytes)),
     check: (checkId) => (checkId === CHECK_CRC64 ? new NativeCrc64(lib) : createCheck(checkId)),
   };
