@@ -175,11 +175,15 @@ function filesInfo(c: HeaderCursor, folders: DirectFolder[], maxFiles: number): 
   if (n > maxFiles) throw new NotDirect(`${n} files, more than the ${maxFiles} allowed`);
   let emptyStream: boolean[] = new Array<boolean>(n).fill(false);
   let emptyFile: boolean[] = [];
+  let sawEmptyStream = false;
   let names: string[] | undefined;
   let attributes: (number | undefined)[] = [];
   for (let id = c.byte(); id !== K.end; id = c.byte()) {
     const p = new HeaderCursor(c.bytes(c.number()));
+    if ((id === K.emptyFile || id === K.anti) && !sawEmptyStream) throw new NotDirect("empty-file or anti vector before the empty-stream one");
     if (id === K.emptyStream) {
+      if (sawEmptyStream) throw new NotDirect("two empty-stream vectors");
+      sawEmptyStream = true;
       emptyStream = p.bits(n);
       emptyFile = new Array<boolean>(emptyStream.filter(Boolean).length).fill(false);
     } else if (id === K.emptyFile) emptyFile = p.bits(emptyStream.filter(Boolean).length);
