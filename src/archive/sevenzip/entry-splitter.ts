@@ -60,14 +60,22 @@ export async function* splitEntries(
 }
 
 function body(cursor: FrameCursor, state: BodyState, archive: string): AsyncIterable<Uint8Array> {
+  return readOnceBody(archive, state.entry.path, () => state.stale, () => next(cursor, state, archive));
+}
+
+/**
+ * An entry's data as the readers hand it out (this one and direct/direct-reader.ts): readable once,
+ * and only until the reader moved past the entry (`stale`); `next` gives its chunks, then undefined.
+ */
+export function readOnceBody(archive: string, path: string, stale: () => boolean, next: () => Promise<Uint8Array | undefined>): AsyncIterable<Uint8Array> {
   let used = false;
   return {
     async *[Symbol.asyncIterator]() {
-      if (used || state.stale) throw new Error(`${archive}: the data of ${state.entry.path} can be read once, before the next entry`);
+      if (used || stale()) throw new Error(`${archive}: the data of ${path} can be read once, before the next entry`);
       used = true;
       for (;;) {
-        if (state.stale) throw new Error(`${archive}: the data of ${state.entry.path} was read after the next entry was requested`);
-        const chunk = await next(cursor, state, archive);
+        if (stale()) throw new Error(`${archive}: the data of ${path} was read after the next entry was requested`);
+        const chunk = await next();
         if (chunk === undefined) return;
         yield chunk;
       }

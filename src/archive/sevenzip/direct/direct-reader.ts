@@ -25,6 +25,7 @@ import { ChunkPool, recycleChunk } from "../../../util/chunk-pool.ts";
 import type { ReadAt } from "../header-probe.ts";
 import type { ListedEntry } from "../listing.ts";
 import { NotDirect } from "./header-cursor.ts";
+import { readOnceBody } from "../entry-splitter.ts";
 import { FolderDecoder, folderDictionary } from "./folder-decoder.ts";
 import { MAX_HEADER_BYTES, parseEncodedHeader, parseHeader, type DirectFile, type DirectFolder } from "./sz-header.ts";
 
@@ -59,7 +60,7 @@ export async function openDirect(readAt: ReadAt, size: number, name: string, lib
 }
 
 async function decodeHeader(folder: DirectFolder, readAt: ReadAt, lib: Liblzma, name: string): Promise<Uint8Array> {
-  if (folder.unpackSize > MAX_HEADER_BYTES || folderDictionary(folder) > 2 ** 32) throw new NotDirect("a large encoded header");
+  if (folder.unpackSize > MAX_HEADER_BYTES) throw new NotDirect("a large encoded header");
   const out = new Uint8Array(folder.unpackSize);
   const dec = new FolderDecoder(folder, readAt, lib, name);
   try {
@@ -115,7 +116,7 @@ export async function* directFiles(archive: DirectArchive, readAt: ReadAt, lib: 
         decoder = current.decoder;
       }
       const state: BodyState = { path: entry.path, remaining: file.size, crc: 0, expected: file.crc, done: false, stale: false };
-      if (entry.kind === "file") yield { index, data: body(decoder, state, pool, name) };
+      if (entry.kind === "file") yield { index, data: readOnceBody(name, state.path, () => state.stale, () => nextChunk(decoder, state, pool, name)) };
       // Not read, read in part, or not a file: the rest is decoded and dropped, with the same checks.
       while (!state.done) {
         const dropped = await nextChunk(decoder, state, pool, name);
@@ -126,22 +127,6 @@ export async function* directFiles(archive: DirectArchive, readAt: ReadAt, lib: 
   } finally {
     current?.decoder.close();
   }
-}
-
-function body(decoder: FolderDecoder | undefined, state: BodyState, pool: ChunkPool, archive: string): AsyncIterable<Uint8Array> {
-  let used = false;
-  return {
-    async *[Symbol.asyncIterator]() {
-      if (used || state.stale) throw new Error(`${archive}: the data of ${state.path} can be read once, before the next entry`);
-      used = true;
-      for (;;) {
-        if (state.stale) throw new Error(`${archive}: the data of ${state.path} was read after the next entry was requested`);
-        const chunk = await nextChunk(decoder, state, pool, archive);
-        if (chunk === undefined) return;
-        yield chunk;
-      }
-    },
-  };
 }
 
 /** The file's next chunk (its CRC checked before the last one is handed out), or undefined once all came. */

@@ -23,7 +23,7 @@ export function folderDictionary(f: Pick<DirectFolder, "method" | "props">): num
   if (f.method === "lzma") return (f.props[1]! | (f.props[2]! << 8) | (f.props[3]! << 16) | (f.props[4]! << 24)) >>> 0;
   if (f.method === "lzma2") {
     const p = f.props[0]!;
-    if (p > 40) return Number.POSITIVE_INFINITY; // invalid: refused by the dictionary check or liblzma
+    if (p > 40) return Number.POSITIVE_INFINITY; // invalid (sz-header.ts hands such a folder to 7-Zip)
     return p === 40 ? 0xffffffff : (2 | (p & 1)) * 2 ** (11 + (p >> 1));
   }
   return 0;
